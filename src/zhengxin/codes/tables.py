@@ -69,22 +69,23 @@ class BusinessDetail(Code):
 
     @property
     def parent(self) -> BusinessLine:
-        """The top-level business line this detail belongs to."""
-        return _DETAIL_PARENT[self.value[0]]
+        """The top-level business line this detail belongs to.
+
+        >>> BusinessDetail.LEASING.parent.label, BusinessDetail("91").parent.label
+        ('融资租赁', '贷款')
+        """
+        return _DETAIL_PARENT[self]
 
 
 _DETAIL_PARENT = {
-    "1": BusinessLine.LOAN,
-    "2": BusinessLine.LOAN,
-    "3": BusinessLine.LOAN,
-    "4": BusinessLine.LOAN,
-    "5": BusinessLine.LOAN,
-    "6": BusinessLine.SECURITIES,
-    "7": BusinessLine.CARD,
-    "8": BusinessLine.CARD,
-    "9": BusinessLine.LOAN,
-    "A": BusinessLine.ASSET_DISPOSAL,
-    "B": BusinessLine.ADVANCE,
+    **{d: BusinessLine.LOAN for d in BusinessDetail if d.value[0] in "123459"},
+    **{d: BusinessLine.SECURITIES for d in BusinessDetail if d.value[0] == "6"},
+    BusinessDetail.SEMI_CREDIT_CARD: BusinessLine.CARD,
+    BusinessDetail.CREDIT_CARD: BusinessLine.CARD,
+    BusinessDetail.SPECIAL_INSTALMENT_CARD: BusinessLine.CARD,
+    BusinessDetail.LEASING: BusinessLine.LEASING,
+    BusinessDetail.DISPOSED: BusinessLine.ASSET_DISPOSAL,
+    BusinessDetail.ADVANCED: BusinessLine.ADVANCE,
 }
 
 

@@ -26,7 +26,7 @@ def check_character(first17: str) -> str:
     >>> check_character("11010519900307123")
     '9'
     """
-    if not re.fullmatch(r"\d{17}", first17):
+    if not re.fullmatch(r"[0-9]{17}", first17):
         raise InvalidInput("id.characters", "the check character needs exactly 17 digits")
     total = sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
@@ -73,12 +73,13 @@ class ResidentId:
                 "id.length",
                 f"a resident ID number has 18 characters; this one has {len(number)}",
             )
-        if not re.fullmatch(r"\d{17}[\dX]", number):
+        # [0-9], not \d: \d also matches full-width ０-９, which would store a different number
+        if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
             bad = next(
                 (
                     i + 1
                     for i, ch in enumerate(number)
-                    if not (ch.isdigit() or (i == 17 and ch == "X"))
+                    if not ("0" <= ch <= "9" or (i == 17 and ch == "X"))
                 ),
                 0,
             )
@@ -109,7 +110,7 @@ class ResidentId:
     @classmethod
     def make(cls, area: str, birth: date, sequence: int) -> ResidentId:
         """Build a valid number from its parts (synthetic subjects in tests and the demo)."""
-        if not re.fullmatch(r"\d{6}", area) or not 0 <= sequence <= 999:
+        if not re.fullmatch(r"[0-9]{6}", area) or not 0 <= sequence <= 999:
             raise InvalidInput("id.parts", "area must be 6 digits and sequence 0-999")
         first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
         return cls.parse(first17 + check_character(first17))

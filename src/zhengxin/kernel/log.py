@@ -19,7 +19,9 @@ from zhengxin.kernel.identity import mask_id, mask_name
 
 _ID_KEYS = {"id_number", "idnum", "id_num", "id", "subject_id", "arlp_cert_num"}
 _NAME_KEYS = {"name", "subject_name", "borrower_name"}
-_LOOKS_LIKE_ID = re.compile(r"\b\d{17}[\dXx]\b")
+# Not \b: an ID run into Chinese text or an underscore ("证件110...9号", "q_110...9") has no
+# word boundary, yet must be masked; any 18-character run not inside a longer number is.
+_LOOKS_LIKE_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 
 def mask_value(key: str, value: Any) -> str:

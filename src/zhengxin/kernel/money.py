@@ -16,6 +16,7 @@ from decimal import (
     ROUND_UP,
     Decimal,
     InvalidOperation,
+    localcontext,
 )
 from enum import StrEnum
 from typing import Self
@@ -82,7 +83,10 @@ def round_fen(amount_in_fen: Decimal, rule: Rounding = Rounding.HALF_UP) -> int:
     """
     if not isinstance(amount_in_fen, Decimal) or not amount_in_fen.is_finite():
         raise InvalidInput("money.rounding", f"cannot round {amount_in_fen!r} to fen")
-    return int(amount_in_fen.quantize(Decimal(1), rounding=rule.decimal_mode))
+    with localcontext() as ctx:
+        # quantize fails outright when the whole number has more digits than the precision
+        ctx.prec = max(ctx.prec, amount_in_fen.adjusted() + 2)
+        return int(amount_in_fen.quantize(Decimal(1), rounding=rule.decimal_mode))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,10 @@ class Money:
     @classmethod
     def yuan(cls, text: str | int, currency: str = "CNY") -> Self:
         """Parse an amount in yuan written with at most two decimals: ``"12.30"``, ``"-5"``."""
+        if isinstance(text, float):
+            raise InvalidInput(
+                "money.type", f"amounts are text or whole yuan, never float: {text!r}"
+            )
         if isinstance(text, int) and not isinstance(text, bool):
             return cls(text * FEN_PER_YUAN, currency)
         match = _YUAN_TEXT.match(str(text).strip().replace(",", ""))
@@ -163,7 +171,11 @@ class Money:
             raise TypeError(f"Money can be multiplied by int or Decimal, not {type(factor)}")
         if isinstance(factor, int):
             return Money(self.fen * factor, self.currency)
-        return Money(round_fen(Decimal(self.fen) * factor, rule), self.currency)
+        with localcontext() as ctx:
+            # exact product, so that ``rule`` is the only rounding (no context rounding first)
+            ctx.prec = len(str(abs(self.fen))) + len(factor.as_tuple().digits)
+            product = Decimal(self.fen) * factor
+        return Money(round_fen(product, rule), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)

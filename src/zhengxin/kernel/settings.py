@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from zhengxin.kernel.errors import ConfigurationError
+
 
 class Settings(BaseSettings):
     """Where Zhengxin keeps its data."""
@@ -26,7 +28,12 @@ class Settings(BaseSettings):
 
     def database_url(self, system: str) -> str:
         """The URL for ``system`` ("lender" or "bureau"), defaulting to SQLite in ``data_dir``."""
-        explicit = {"lender": self.lender_url, "bureau": self.bureau_url}.get(system)
+        urls = {"lender": self.lender_url, "bureau": self.bureau_url}
+        if system not in urls:
+            raise ConfigurationError(
+                "settings.system", f"no database is configured for {system!r}; use lender or bureau"
+            )
+        explicit = urls[system]
         if explicit:
             return explicit
         return f"sqlite:///{(self.data_dir / f'{system}.sqlite3').as_posix()}"
