@@ -1,0 +1,266 @@
+"""One record line: segment declarations, the raw value model, and table-driven reading/writing.
+
+A body line is ``<Document><Root>segments…</Root></Document>`` with no whitespace (§2.3). Each
+segment is declared once as a :class:`SegmentSpec` (its items as :class:`FieldSpec` rows, plus at
+most one repeated group); this module reads a line into the raw value model of §1.1
+(:class:`RawRecord`: segment tag → item tag → preprocessed text) and converts between raw
+segments and the typed frozen dataclasses, all driven by those declarations.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from zhengxin.pboc.errors import WRONG_TYPE, RecordError, RecordUnreadable
+from zhengxin.pboc.fields import FieldSpec, ValueProblem, preprocess
+
+DOCUMENT = "Document"
+_START, _END = f"<{DOCUMENT}>", f"</{DOCUMENT}>"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A repeated element written as consecutive siblings inside its segment (§2.3)."""
+
+    tag: str
+    attr: str
+    """Attribute of the segment that holds the elements, as a tuple."""
+    name: str
+    fields: tuple[FieldSpec, ...]
+    cls: type[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSpec:
+    """A segment: its tag, its mark letter (B-K), its items in canonical order, its dataclass."""
+
+    tag: str
+    mark: str
+    attr: str
+    """Attribute of the record that holds the segment."""
+    name: str
+    fields: tuple[FieldSpec, ...]
+    cls: type[Any]
+    group: GroupSpec | None = None
+
+    def item_spec(self, tag: str) -> FieldSpec | None:
+        """The declaration of item ``tag``, or ``None`` when the segment has no such item."""
+        return next((f for f in self.fields if f.tag == tag), None)
+
+    def attribute_names(self) -> list[str]:
+        """The dataclass attributes the table drives, in table order (a test checks them)."""
+        names = [f.attr for f in self.fields if f.attr]
+        return [*names, self.group.attr] if self.group else names
+
+
+def dataclass_attributes(cls: type[Any]) -> list[str]:
+    """The field names of a dataclass in declaration order (to check them against a table)."""
+    return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True, slots=True)
+class RawSegment:
+    """A segment as found in a line: item tag → preprocessed text (``""`` when blank)."""
+
+    items: Mapping[str, str]
+    groups: tuple[Mapping[str, str], ...] = ()
+    """The repeated elements (RltRepymtInf, CccInf, CagOfTrdInf) in line order."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A line in the value model of §1.1: present segments and items, blank as ``""``."""
+
+    root: str
+    segments: Mapping[str, RawSegment]
+
+    def value(self, segment: str, tag: str) -> str | None:
+        """The text of item ``tag`` of ``segment``, or ``None`` when either is absent."""
+        raw = self.segments.get(segment)
+        return None if raw is None else raw.items.get(tag)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _text_of(element: ET.Element, where: str) -> str:
+    if len(element):
+        raise RecordUnreadable(f"{where} <{element.tag}> must hold text, not <{element[0].tag}>")
+    return preprocess(element.text or "")
+
+
+def _check_plain(element: ET.Element, where: str) -> None:
+    """No attributes and no stray text around children: the interface has neither."""
+    if element.attrib:
+        raise RecordUnreadable(f"{where} <{element.tag}> carries attributes, which are not allowed")
+    if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
+        raise RecordUnreadable(f"{where} <{element.tag}> holds text outside its items")
+
+
+def _read_items(
+    children: Iterable[ET.Element], known: Mapping[str, FieldSpec], where: str
+) -> dict[str, str]:
+    items: dict[str, str] = {}
+    for child in children:
+        if child.tag not in known:
+            raise RecordUnreadable(f"unknown tag <{child.tag}> in {where}")
+        if child.tag in items:
+            raise RecordUnreadable(f"<{child.tag}> appears twice in {where}")
+        if child.attrib:
+            raise RecordUnreadable(f"<{child.tag}> in {where} carries attributes")
+        items[child.tag] = _text_of(child, where)
+    return items
+
+
+def _read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
+    where = spec.tag
+    _check_plain(element, where)
+    known = {f.tag: f for f in spec.fields}
+    group = spec.group
+    if group is None:
+        return RawSegment(_read_items(element, known, where))
+    items = _read_items((c for c in element if c.tag != group.tag), known, where)
+    group_known = {f.tag: f for f in group.fields}
+    groups: list[Mapping[str, str]] = []
+    for child in element:
+        if child.tag == group.tag:
+            _check_plain(child, where)
+            groups.append(_read_items(child, group_known, f"{where}/{group.tag}"))
+    return RawSegment(items, tuple(groups))
+
+
+def read_raw(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord:
+    """Parse one body line into the raw value model, or raise :class:`RecordUnreadable`.
+
+    The line must start with ``<Document>`` and end with ``</Document>`` literally, hold exactly
+    one ``root`` element, and use only declared tags, each segment and item at most once.
+    """
+    if not isinstance(line, str):
+        raise RecordUnreadable(f"a record line is text; got {type(line).__name__}")
+    if not (line.startswith(_START) and line.endswith(_END)):
+        raise RecordUnreadable(f"a record line must start with {_START} and end with {_END}")
+    try:
+        line.encode("utf-8")
+        # The line starts with <Document>, so it cannot carry a DTD: no entity expansion, no
+        # external entities, and expat refuses anything else that is not plain XML.
+        document = ET.fromstring(line)  # noqa: S314
+    except (ET.ParseError, UnicodeError, ValueError) as exc:
+        raise RecordUnreadable(f"the line is not well-formed XML: {exc}") from None
+    _check_plain(document, "the line")
+    if len(document) != 1 or document[0].tag != root:
+        found = ", ".join(f"<{c.tag}>" for c in document) or "nothing"
+        raise RecordUnreadable(f"<{DOCUMENT}> must hold exactly one <{root}>; found {found}")
+    record = document[0]
+    _check_plain(record, "the record")
+    raw: dict[str, RawSegment] = {}
+    for element in record:
+        spec = segments.get(element.tag)
+        if spec is None:
+            raise RecordUnreadable(f"unknown segment <{element.tag}> in <{root}>")
+        if element.tag in raw:
+            raise RecordUnreadable(f"segment <{element.tag}> appears twice")
+        raw[element.tag] = _read_segment_element(element, spec)
+    return RawRecord(root, raw)
+
+
+def _read_fields(
+    specs: Sequence[FieldSpec], items: Mapping[str, str], segment: str, errors: list[RecordError]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in specs:
+        text = items.get(spec.tag)
+        try:
+            value = spec.read(text)
+        except ValueProblem as problem:
+            errors.append(RecordError(problem.code, segment, spec.tag, text, problem.message))
+            continue
+        if spec.attr:
+            values[spec.attr] = value
+    return values
+
+
+def to_segment(spec: SegmentSpec, raw: RawSegment, errors: list[RecordError]) -> Any:
+    """The typed segment for ``raw``; conversion problems are appended to ``errors``.
+
+    Returns ``None`` when any item of the segment could not be converted.
+    """
+    before = len(errors)
+    values = _read_fields(spec.fields, raw.items, spec.tag, errors)
+    if spec.group is not None:
+        group = spec.group
+        elements = [_read_fields(group.fields, g, spec.tag, errors) for g in raw.groups]
+        values[group.attr] = tuple(group.cls(**v) for v in elements)
+    if len(errors) > before:
+        return None
+    return spec.cls(**values)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` for XML text (§2.3).
+
+    >>> escape("A&B <1>")
+    'A&amp;B &lt;1&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _write_fields(
+    specs: Sequence[FieldSpec],
+    value_of: Any,
+    segment: str,
+    out: list[str],
+    errors: list[RecordError],
+) -> None:
+    for spec in specs:
+        value = getattr(value_of, spec.attr) if spec.attr else None
+        try:
+            text = spec.write(value)
+        except ValueProblem as problem:
+            shown = None if value is None else str(value)
+            errors.append(RecordError(problem.code, segment, spec.tag, shown, problem.message))
+            continue
+        if text is not None:
+            out.append(f"<{spec.tag}>{escape(text)}</{spec.tag}>")
+
+
+def write_segment(
+    spec: SegmentSpec, segment: Any, out: list[str], errors: list[RecordError]
+) -> None:
+    """Append the XML of ``segment`` to ``out`` in canonical order; problems go to ``errors``."""
+    if not isinstance(segment, spec.cls):
+        errors.append(
+            RecordError(
+                WRONG_TYPE,
+                spec.tag,
+                spec.tag,
+                None,
+                f"{spec.attr} must be a {spec.cls.__name__}; got {type(segment).__name__}",
+            )
+        )
+        return
+    out.append(f"<{spec.tag}>")
+    _write_fields(spec.fields, segment, spec.tag, out, errors)
+    if spec.group is not None:
+        group = spec.group
+        for element in getattr(segment, group.attr):
+            if not isinstance(element, group.cls):
+                errors.append(
+                    RecordError(
+                        WRONG_TYPE,
+                        spec.tag,
+                        group.tag,
+                        None,
+                        f"{group.attr} holds {group.cls.__name__} elements only",
+                    )
+                )
+                continue
+            out.append(f"<{group.tag}>")
+            _write_fields(group.fields, element, spec.tag, out, errors)
+            out.append(f"</{group.tag}>")
+    out.append(f"</{spec.tag}>")
