@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,6 +61,23 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+def run_migrations(target_metadata: MetaData) -> None:
+    """The body of every ``env.py``: migrate the connection the caller handed to Alembic."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise ConfigurationError(
+            "db.migrate", "migrations run through zhengxin.kernel.db.migrate, not the alembic CLI"
+        )
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def migrate(engine: Engine, migrations_package: str, revision: str = "head") -> None:
