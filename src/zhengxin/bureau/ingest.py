@@ -1,0 +1,235 @@
+"""Ingestion: a submission file in, accounts and their monthly history out.
+
+A file is applied whole or not at all: file-level checks (name, header, registry, the header's
+record count against the real one) run before anything is written, and the caller's unit of
+work commits the accepted records together. The same file twice changes nothing the second
+time and says so. Record-level problems reject that record only; they are returned as values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from zhengxin.bureau.models import Account, AccountMonth, Subject, Submission
+from zhengxin.bureau.repository import BureauRepository
+from zhengxin.codes import IdType
+from zhengxin.kernel.clock import Clock
+from zhengxin.kernel.errors import FileRejected, InvalidInput
+from zhengxin.kernel.identity import ResidentId
+from zhengxin.kernel.log import get_logger
+from zhengxin.pboc import AccountRecord, RecordError, RecordInvalid, read_submission
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A rejected record: its line in the file and every error found in it."""
+
+    line: int
+    account_code: str
+    errors: tuple[RecordError, ...]
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What became of a submission file."""
+
+    file_name: str
+    records: int = 0
+    accepted: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    duplicate: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+
+class Ingestor:
+    """Applies submission files to one bureau's store."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.repo = BureauRepository(session)
+
+    def ingest(self, path: Path) -> IngestResult:
+        """Check and apply one 210 file; raises :class:`FileRejected` for file-level faults."""
+        submission = read_submission(path)
+        name = submission.name
+        result = IngestResult(file_name=path.name)
+        institution = self.repo.institution(name.institution)
+        if institution is None:
+            raise FileRejected(
+                "ABN004", f"institution {name.institution} in the file name is not registered"
+            )
+        if not institution.may_submit:
+            raise FileRejected(
+                "ABN004", f"institution {name.institution} is not a lender and may not submit"
+            )
+        if name.record_type != "210":
+            raise FileRejected(
+                "ABF007", f"this bureau takes record type 210 files; got {name.record_type}"
+            )
+        if self.repo.submission_by_name(path.name) is not None:
+            log.info("ingest.duplicate_file", file=path.name)
+            result.duplicate = True
+            return result
+        submission.verify()
+
+        row = Submission(
+            file_name=path.name,
+            institution_code=name.institution,
+            record_type=name.record_type,
+            file_date=name.file_date,
+            received_at=self.clock.now(),
+            record_count=submission.header.record_count,
+            accepted_count=0,
+            rejected_count=0,
+        )
+        self.session.add(row)
+        self.session.flush()
+        for line_number, text in submission.lines():
+            result.records += 1
+            try:
+                record = AccountRecord.from_line(text)
+                self._check(record, name.institution, name.file_date)
+            except RecordInvalid as exc:
+                result.rejections.append(Rejection(line_number, "", tuple(exc.errors)))
+                continue
+            except InvalidInput as exc:
+                error = RecordError(exc.code, "", "", "", exc.message)
+                result.rejections.append(Rejection(line_number, "", (error,)))
+                continue
+            self._apply(record, name.institution, row.id)
+            result.accepted += 1
+        row.accepted_count = result.accepted
+        row.rejected_count = result.rejected
+        self.session.flush()
+        log.info(
+            "ingest.file_applied",
+            file=path.name,
+            accepted=result.accepted,
+            rejected=result.rejected,
+        )
+        return result
+
+    def _check(self, record: AccountRecord, institution: str, file_date: date) -> None:
+        """The record checks this store relies on (the full rule set lives in ``pboc``)."""
+        base = record.base
+        errors: list[RecordError] = []
+        if not base.acct_code.startswith(institution):
+            errors.append(
+                RecordError(
+                    "ABE002",
+                    "AcctBsSgmt",
+                    "AcctCode",
+                    base.acct_code,
+                    "the account code must start with the submitter's institution code",
+                )
+            )
+        if base.id_type is IdType.RESIDENT_ID:
+            try:
+                ResidentId.parse(base.id_num)
+            except InvalidInput as exc:
+                errors.append(RecordError("ABE004", "AcctBsSgmt", "IDNum", "", exc.message))
+        if base.rpt_date > file_date:
+            errors.append(
+                RecordError(
+                    "ABR001",
+                    "AcctBsSgmt",
+                    "RptDate",
+                    base.rpt_date.isoformat(),
+                    "the report date is later than the file's date",
+                )
+            )
+        if record.monthly is None and record.non_monthly is None and record.basic_info is None:
+            errors.append(
+                RecordError("BLR006", "", "AcctMthlyBlgInfSgmt", "", "no segment with facts")
+            )
+        if errors:
+            raise RecordInvalid(errors)
+
+    def _apply(self, record: AccountRecord, institution: str, submission_id: int) -> None:
+        base = record.base
+        subject = self.repo.subject(base.id_type.value, base.id_num)
+        if subject is None:
+            subject = Subject(
+                id_type=base.id_type.value,
+                id_number=base.id_num,
+                name=base.name,
+                updated_at=self.clock.now(),
+            )
+            self.session.add(subject)
+            self.session.flush()
+        elif subject.name != base.name:
+            subject.name = base.name
+            subject.updated_at = self.clock.now()
+
+        account = self.repo.account(institution, base.acct_code)
+        if account is None:
+            account = Account(
+                institution_code=institution,
+                account_code=base.acct_code,
+                subject_id=subject.id,
+                account_type=base.acct_type.value,
+            )
+            self.session.add(account)
+        info = record.basic_info
+        if info is not None:
+            account.business_line = info.busi_lines.value
+            account.business_detail = info.busi_dtl_lines.value
+            account.open_date = info.open_date
+            account.currency = info.cy.value
+            account.credit_limit_yuan = info.acct_cred_line
+            account.loan_amount_yuan = info.loan_amt
+            account.due_date = info.due_date
+            account.repay_mode = info.repay_mode.value if info.repay_mode else None
+            account.repay_frequency = info.repay_freqcy.value if info.repay_freqcy else None
+            account.guarantee_mode = info.guar_mode.value if info.guar_mode else None
+        if record.credit_line is not None:
+            account.agreement_code = record.credit_line.mcc
+        self.session.flush()
+        if record.monthly is not None:
+            self._apply_month(account, record, submission_id)
+
+    def _apply_month(self, account: Account, record: AccountRecord, submission_id: int) -> None:
+        h = record.monthly
+        assert h is not None
+        base = record.base
+        held = self.repo.month(account.id, h.month)
+        if held is not None and held.report_date >= base.rpt_date:
+            # An older or equally old record never replaces a month (BLR027).
+            return
+        if held is None:
+            held = AccountMonth(account_id=account.id, month=h.month)
+            self.session.add(held)
+        held.report_date = base.rpt_date
+        held.report_timing = base.rpt_date_code.value
+        held.settlement_date = h.sett_date
+        held.account_status = h.acct_status.value
+        held.balance_yuan = h.acct_bal
+        held.remaining_periods = h.rem_rep_prd
+        held.five_category = h.five_cate.value
+        held.five_category_date = h.five_cate_adj_date
+        held.repayment_status = h.rpy_status.value
+        held.overdue_periods = h.overd_prd
+        held.overdue_total_yuan = h.tot_overd
+        held.overdue_principal_yuan = h.overd_princ
+        held.overdue_31_60_yuan = h.oved31_60_princ
+        held.overdue_61_90_yuan = h.oved61_90_princ
+        held.overdue_91_180_yuan = h.oved91_180_princ
+        held.overdue_over_180_yuan = h.oved_princ180
+        held.due_yuan = h.cur_rpy_amt
+        held.repaid_yuan = h.act_rpy_amt
+        held.last_repayment_date = h.lat_rpy_date
+        held.close_date = h.close_date
+        held.submission_id = submission_id
+        if h.close_date is not None:
+            account.close_date = h.close_date
+        self.session.flush()

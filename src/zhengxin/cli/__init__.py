@@ -1,0 +1,1 @@
+"""The ``zhengxin`` command line: thin faces over the services."""

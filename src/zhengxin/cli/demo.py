@@ -1,0 +1,112 @@
+"""``zhengxin demo``: the whole chain, narrated, on the embedded storage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+
+from zhengxin.bureau.ingest import Ingestor
+from zhengxin.bureau.render import report_renderable
+from zhengxin.bureau.report import ReportService
+from zhengxin.kernel.clock import add_months
+from zhengxin.kernel.db import unit_of_work
+from zhengxin.kernel.errors import ZhengxinError
+from zhengxin.kernel.identity import mask_id
+from zhengxin.pboc import read_submission
+from zhengxin.simulation.world import LENDER_CODE, LENDER_NAME, MonthSummary, World
+
+SHOWN_IN_FULL = ("overdue", "closer")
+
+
+def run(console: Console, folder: Path, start: date, months: int) -> None:
+    """Simulate ``months`` months from ``start`` and print what happened and the reports."""
+    world = World.create(folder, start)
+    console.print(Rule("Zhengxin demo: lender → 二代 file → bureau → credit report"))
+    console.print(
+        f"Lender {LENDER_NAME} ({LENDER_CODE}) runs a Huabei-like revolving line "
+        "(R1, bill day 1st, due 10th, minimum 10 %).\n"
+        f"One bureau, its own database. Clock fixed at {start}; {months} months simulated.\n"
+    )
+    people = Table(title="The people", show_lines=False)
+    for column in ("who", "ID number", "opens", "limit", "story"):
+        people.add_column(column)
+    for p in world.people:
+        people.add_row(p.name, mask_id(world.id_number(p)), str(p.opens_on), str(p.limit), p.story)
+    console.print(people)
+
+    months_table = Table(title="Month by month: the lender's books and what the bureau took")
+    for column in ("month", "opened", "bills cut", "spent", "repaid", "files → bureau"):
+        months_table.add_column(column)
+    first_file: list[Path] = []
+
+    def on_month(summary: MonthSummary) -> None:
+        files = "; ".join(f"{name} {r.accepted}/{r.records} accepted" for name, r in summary.files)
+        months_table.add_row(
+            f"{summary.month:%Y-%m}",
+            str(summary.opened),
+            str(summary.statements),
+            str(summary.purchased),
+            str(summary.repaid),
+            files if summary.files else "-",
+        )
+        if not first_file and summary.files:
+            first_file.append(world.outbox / summary.files[0][0])
+
+    last_day = add_months(start, months) - timedelta(days=1)
+    world.run_until(last_day, on_month)
+    console.print(months_table)
+
+    if first_file:
+        sample = read_submission(first_file[0])
+        console.print(Rule(f"The first submission file: {first_file[0].name}"))
+        console.print(f"header (50 characters): [bold]{sample.header.render()}[/]")
+        for number, text in sample.lines():
+            console.print(f"record {number}:")
+            console.print(text, markup=False, soft_wrap=True)
+            break
+        refuse_a_lying_file(console, world, first_file[0])
+
+    with unit_of_work(world.bureau_engine) as session:
+        reports = ReportService(session, world.clock)
+        grids = Table(title="The bureau's 24-month grids, one line per person")
+        grids.add_column("who")
+        grids.add_column("months")
+        grids.add_column("grid (oldest → newest)", no_wrap=True)
+        for p in world.people:
+            report = reports.report_for(world.id_number(p))
+            for section in report.accounts:
+                grids.add_row(
+                    p.name,
+                    f"{section.grid_start:%Y-%m}…{section.grid_end:%Y-%m}",
+                    section.grid_text,
+                )
+        console.print(grids)
+        for p in world.people:
+            if p.key in SHOWN_IN_FULL:
+                console.print(Rule(f"Credit report of {p.name}: {p.story}"))
+                console.print(report_renderable(reports.report_for(world.id_number(p))))
+    console.print(
+        f"\nDatabases and files are in {folder}/ (lender.sqlite3, bureau.sqlite3, outbox/)."
+    )
+
+
+def refuse_a_lying_file(console: Console, world: World, source: Path) -> None:
+    """Show the bureau refusing a file whose header lies about its record count."""
+    raw = source.read_bytes()
+    count = int(raw[43:50])
+    forged = world.outbox.parent / "forged" / source.name.replace("0010.txt", "9990.txt")
+    forged.parent.mkdir(parents=True, exist_ok=True)
+    forged.write_bytes(raw[:43] + f"{count + 1:07d}".encode() + raw[50:])
+    console.print(
+        f"\nA copy of that file whose header claims {count + 1} records instead of {count}:"
+    )
+    try:
+        with unit_of_work(world.bureau_engine) as session:
+            Ingestor(session, world.clock).ingest(forged)
+    except ZhengxinError as exc:
+        console.print(f"  the bureau refuses it: [bold red]\\[{exc.code}][/] {exc.message}")
+        console.print("  nothing changed: a file is applied whole or not at all.")

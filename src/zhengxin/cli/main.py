@@ -1,0 +1,110 @@
+"""``zhengxin``: the command line. Every command is a thin face over a service.
+
+A :class:`ZhengxinError` is printed as ``error [code]: message`` and exits with status 2;
+no command shows a stack trace for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from zhengxin.bureau.ingest import Ingestor
+from zhengxin.bureau.render import report_renderable
+from zhengxin.bureau.report import ReportService
+from zhengxin.cli import demo as demo_module
+from zhengxin.kernel.clock import SystemClock
+from zhengxin.kernel.db import make_engine, migrate, unit_of_work
+from zhengxin.kernel.errors import ZhengxinError
+from zhengxin.kernel.settings import Settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="zhengxin",
+    help="Zhengxin (征信): an open credit-reporting system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+bureau_app = typer.Typer(help="The bureau: ingest submission files, serve credit reports.")
+app.add_typer(bureau_app, name="bureau")
+console = Console()
+errors = Console(stderr=True)
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a ZhengxinError into a one-line message and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ZhengxinError as exc:
+            errors.print(f"[bold red]error[/] [{exc.code}]: {exc.message}", markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@app.command()
+@guarded
+def demo(
+    months: Annotated[int, typer.Option(help="how many months to simulate", min=2, max=60)] = 24,
+    start: Annotated[str, typer.Option(help="first simulated day, YYYY-MM-DD")] = "2024-01-01",
+    folder: Annotated[Path, typer.Option(help="where the demo keeps its databases")] = Path(
+        "var/demo"
+    ),
+) -> None:
+    """Run the whole chain for a handful of synthetic people over simulated months."""
+    demo_module.run(console, folder, date.fromisoformat(start), months)
+
+
+@bureau_app.command("ingest")
+@guarded
+def bureau_ingest(
+    files: Annotated[list[Path], typer.Argument(help="210 submission files")],
+    db: Annotated[str | None, typer.Option(help="the bureau's database URL")] = None,
+) -> None:
+    """Check and apply submission files; each file is applied whole or not at all."""
+    engine = make_engine(db or Settings().database_url("bureau"))
+    migrate(engine, "zhengxin.bureau.migrations")
+    for path in files:
+        with unit_of_work(engine) as session:
+            result = Ingestor(session, SystemClock()).ingest(path)
+        if result.duplicate:
+            console.print(f"{path.name}: already ingested; nothing changed")
+            continue
+        console.print(
+            f"{path.name}: {result.records} records, {result.accepted} accepted, "
+            f"{result.rejected} rejected"
+        )
+        for rejection in result.rejections:
+            for error in rejection.errors:
+                console.print(
+                    f"  line {rejection.line}: [{error.code}] {error.tag} {error.message}"
+                )
+
+
+@bureau_app.command("report")
+@guarded
+def bureau_report(
+    id_number: Annotated[str, typer.Argument(help="the subject's resident ID number")],
+    db: Annotated[str | None, typer.Option(help="the bureau's database URL")] = None,
+) -> None:
+    """Print the credit report held for an ID number."""
+    engine = make_engine(db or Settings().database_url("bureau"))
+    migrate(engine, "zhengxin.bureau.migrations")
+    with unit_of_work(engine) as session:
+        report = ReportService(session, SystemClock()).report_for(id_number)
+    console.print(report_renderable(report))
+
+
+def main() -> None:
+    app()

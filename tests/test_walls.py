@@ -1,0 +1,53 @@
+"""The wall between the two companies: the lender's side and the bureau never import each other.
+
+import-linter checks the same contracts in ``make test``; this test reads every module's
+imports itself, so the rule holds even where the linter is not run.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "zhengxin"
+
+FORBIDDEN = {
+    "lender": ("zhengxin.bureau",),
+    "furnishing": ("zhengxin.bureau",),
+    "bureau": ("zhengxin.lender", "zhengxin.furnishing", "zhengxin.simulation"),
+    "pboc": ("zhengxin.lender", "zhengxin.furnishing", "zhengxin.bureau", "zhengxin.simulation"),
+    "kernel": ("zhengxin.codes", "zhengxin.pboc", "zhengxin.lender", "zhengxin.bureau"),
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_does_not_cross_the_wall(package: str) -> None:
+    files = sorted((SRC / package).rglob("*.py"))
+    assert files, f"no modules found for {package}"
+    crossings = [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in files
+        for name in imported_modules(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[package])
+    ]
+    assert crossings == []
+
+
+def test_the_check_sees_a_crossing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from zhengxin.bureau.models import Account\n", encoding="utf-8")
+    assert "zhengxin.bureau.models" in imported_modules(bad)
