@@ -22,7 +22,15 @@ import psycopg
 
 
 def find_bin_dir() -> Path | None:
-    """The folder holding initdb, pg_ctl and postgres, or None when they are not installed."""
+    """The folder holding initdb, pg_ctl and postgres, or None when they are not installed.
+
+    ``ZHENGXIN_PG_BIN`` names the folder to use (say, one of several installed versions).
+    """
+    chosen = os.environ.get("ZHENGXIN_PG_BIN")
+    if chosen is not None:
+        folder = Path(chosen)
+        tools = ("initdb", "pg_ctl", "postgres")
+        return folder if all((folder / t).exists() for t in tools) else None
     candidates: list[Path] = []
     on_path = shutil.which("pg_ctl")
     if on_path:

@@ -6,10 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from tests.conftest import Backend
+from tests.conftest import Backend, row_counts
 from zhengxin.bureau.ingest import Ingestor
 from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.registry import InstitutionKind, register
@@ -29,11 +28,7 @@ def example_lines() -> list[str]:
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    with Session(engine) as session:
-        return {
-            t.name: int(session.scalar(select(func.count()).select_from(t)) or 0)
-            for t in BureauBase.metadata.sorted_tables
-        }
+    return row_counts(engine, BureauBase.metadata)
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from tests.conftest import Backend
+from tests.conftest import Backend, row_counts
 from zhengxin.kernel.clock import FixedClock
 from zhengxin.kernel.db import migrate, unit_of_work
 from zhengxin.kernel.identity import InstitutionCode
@@ -42,11 +41,7 @@ class Lender:
         return self
 
     def row_counts(self) -> dict[str, int]:
-        with Session(self.engine) as session:
-            return {
-                table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
-                for table in LenderBase.metadata.sorted_tables
-            }
+        return row_counts(self.engine, LenderBase.metadata)
 
 
 @pytest.fixture

@@ -44,7 +44,9 @@ def run(console: Console, folder: Path, start: date, months: int) -> None:
     first_file: list[Path] = []
 
     def on_month(summary: MonthSummary) -> None:
-        files = "; ".join(f"{name} {r.accepted}/{r.records} accepted" for name, r in summary.files)
+        records = sum(r.records for _, r in summary.files)
+        accepted = sum(r.accepted for _, r in summary.files)
+        files = f"{len(summary.files)} files, {accepted}/{records} records accepted"
         months_table.add_row(
             f"{summary.month:%Y-%m}",
             str(summary.opened),
@@ -77,6 +79,8 @@ def run(console: Console, folder: Path, start: date, months: int) -> None:
         grids.add_column("months")
         grids.add_column("grid (oldest → newest)", no_wrap=True)
         for p in world.people:
+            if p.key not in world.accounts:
+                continue  # opens after the simulated months
             report = reports.report_for(world.id_number(p))
             for section in report.accounts:
                 grids.add_row(
@@ -86,7 +90,7 @@ def run(console: Console, folder: Path, start: date, months: int) -> None:
                 )
         console.print(grids)
         for p in world.people:
-            if p.key in SHOWN_IN_FULL:
+            if p.key in SHOWN_IN_FULL and p.key in world.accounts:
                 console.print(Rule(f"Credit report of {p.name}: {p.story}"))
                 console.print(report_renderable(reports.report_for(world.id_number(p))))
     console.print(

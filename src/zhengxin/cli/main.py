@@ -14,6 +14,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from zhengxin.bureau.ingest import Ingestor
 from zhengxin.bureau.render import report_renderable
@@ -21,7 +22,7 @@ from zhengxin.bureau.report import ReportService
 from zhengxin.cli import demo as demo_module
 from zhengxin.kernel.clock import SystemClock
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import ZhengxinError
+from zhengxin.kernel.errors import InvalidInput, ZhengxinError
 from zhengxin.kernel.settings import Settings
 
 P = ParamSpec("P")
@@ -47,7 +48,7 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ZhengxinError as exc:
-            errors.print(f"[bold red]error[/] [{exc.code}]: {exc.message}", markup=True)
+            errors.print(f"[bold red]error[/] {escape(f'[{exc.code}]')}: {escape(exc.message)}")
             raise typer.Exit(2) from None
 
     return wrapper
@@ -63,7 +64,13 @@ def demo(
     ),
 ) -> None:
     """Run the whole chain for a handful of synthetic people over simulated months."""
-    demo_module.run(console, folder, date.fromisoformat(start), months)
+    try:
+        first_day = date.fromisoformat(start)
+    except ValueError:
+        raise InvalidInput(
+            "demo.start", f"--start must be a date YYYY-MM-DD; got {start!r}"
+        ) from None
+    demo_module.run(console, folder, first_day, months)
 
 
 @bureau_app.command("ingest")

@@ -1,0 +1,50 @@
+"""The command line: the demo runs, and bad input gets a one-line error with its code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from zhengxin.cli.main import app
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def test_the_demo_prints_a_report_with_the_grid(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--months", "6", "--folder", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "个人信用报告" in result.output
+    assert "24-month repayment grid" in result.output
+    assert "ABH005" in result.output  # the forged file is refused
+    assert (tmp_path / "demo" / "bureau.sqlite3").exists()
+
+
+def test_a_report_for_a_mistyped_id_number_is_a_clear_error(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
+    result = runner.invoke(app, ["bureau", "report", "110105199003071238", "--db", db])
+    assert result.exit_code == 2
+    assert "[id.check_digit]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_report_for_someone_unknown_says_so(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
+    result = runner.invoke(app, ["bureau", "report", "110105199003071239", "--db", db])
+    assert result.exit_code == 2
+    assert "[subject.unknown]" in result.output
+
+
+def test_ingesting_a_file_with_a_bad_name_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-submission.txt"
+    bad.write_text("hello", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
+    result = runner.invoke(app, ["bureau", "ingest", str(bad), "--db", db])
+    assert result.exit_code == 2
+    assert "[ABN003]" in result.output
+
+
+def test_the_demo_refuses_a_bad_start_date(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--start", "2024-13-01", "--folder", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
