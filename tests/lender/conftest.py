@@ -37,7 +37,7 @@ class Lender:
             current += timedelta(days=1)
             self.clock.set_date(current)
             with self.service() as lender:
-                lender.cut_statements(current)
+                lender.run_day_end(current)
         return self
 
     def row_counts(self) -> dict[str, int]:

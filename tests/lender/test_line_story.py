@@ -33,7 +33,7 @@ def test_a_full_payer_pays_no_interest_and_shows_N(lender: Lender) -> None:
     with lender.on(date(2025, 2, 1)).service() as s:
         line = s.line(code)
         (bill,) = s.repo.statements(line.id)
-        assert (bill.balance_fen, bill.new_minimum_fen, bill.past_due_fen) == (120050, 12005, 0)
+        assert (bill.balance_fen, bill.minimum_fen, bill.past_due_fen) == (120050, 12005, 0)
         assert bill.due_date == date(2025, 2, 10)
     with lender.on(date(2025, 2, 8)).service() as s:
         s.repay(code, Y("1200.50"))
@@ -74,25 +74,38 @@ def test_missed_minimums_climb_the_overdue_bands_and_the_catch_up_shows_M(
     assert feb.five_category_since == date(2025, 2, 11)
 
     mar = facts(lender.on(date(2025, 3, 31)), code, date(2025, 3, 1))
-    # bill 03-01: ¥1,000 with ¥100 past due, so its own minimum is 10% of ¥900 = ¥90
-    assert mar.due_this_month_fen == 10000 + 9000
+    # bill 03-01: interest 02-01..02-28 on ¥1,000 unpaid = 28 × ¥0.50 = ¥14.00; the minimum is
+    # 10 % of the principal not already past due (¥900 → ¥90) plus the interest, ¥104; with the
+    # ¥100 past due, ¥204 is due on 03-10
+    assert mar.due_this_month_fen == 10000 + 9000 + 1400
+    assert mar.balance_fen == 100000 + 1400
     assert mar.repayment_status is RepaymentStatus.OVERDUE_31_60  # 02-10 → 03-31 is 49 days
-    assert (mar.past_due_fen, mar.overdue_periods) == (19000, 2)
+    assert (mar.past_due_fen, mar.overdue_periods) == (20400, 2)
     assert mar.overdue_31_60_fen == 10000
 
     apr = facts(lender.on(date(2025, 4, 30)), code, date(2025, 4, 1))
+    # bill 04-01: interest 03-01..03-31 = 31 × ¥0.50 = ¥15.50; minimum 10 % of
+    # (¥1,000 − ¥204 past due) = ¥79.60 plus ¥15.50 = ¥95.10
+    assert apr.balance_fen == 100000 + 1400 + 1550
+    assert apr.due_this_month_fen == 20400 + 7960 + 1550
     assert apr.repayment_status is RepaymentStatus.OVERDUE_61_90  # 79 days
-    assert apr.overdue_61_90_fen == 10000 and apr.overdue_31_60_fen == 9000
+    assert apr.overdue_61_90_fen == 10000 and apr.overdue_31_60_fen == 10400
 
-    # 05-10 is due again; everything owed is repaid on 05-20, after the due date
+    # bill 05-01 adds April's interest, 30 × ¥0.50 = ¥15.00; 05-10 is due again; everything
+    # owed is repaid on 05-20, after the due date but within the month
     with lender.on(date(2025, 5, 20)).service() as s:
-        s.repay(code, Y(1000))
+        owed = s.owed(s.line(code))
+        assert owed == Y("1044.50")
+        s.repay(code, owed)
     may = facts(lender.on(date(2025, 5, 31)), code, date(2025, 5, 1))
     assert may.repayment_status is RepaymentStatus.PAID_LATE_IN_MONTH
     assert may.account_status is AccountStatus.NORMAL
-    assert may.past_due_fen == 0
+    assert (may.past_due_fen, may.balance_fen) == (0, 0)
     assert may.five_category is FiveCategory.PASS
     assert may.five_category_since == date(2025, 5, 20)
+    # bill 06-01 still charges May's interest: 05-01..05-19 on ¥1,000 = 19 × ¥0.50
+    with lender.on(date(2025, 6, 1)).service() as s:
+        assert s.owed(s.line(code)) == Y("9.50")
 
 
 def test_closing_needs_a_zero_balance_and_then_shows_C(lender: Lender) -> None:
@@ -118,7 +131,7 @@ def test_the_same_idempotency_key_moves_money_once(lender: Lender) -> None:
         first = s.purchase(code, Y(50), key="order-1")
         again = s.purchase(code, Y(50), key="order-1")
         assert first.id == again.id
-        assert s.repo.balance_fen(s.line(code).id) == 5000
+        assert s.owed(s.line(code)) == Y(50)
     with pytest.raises(ZhengxinError) as conflict, lender.service() as s:
         s.purchase(code, Y(60), key="order-1")
     assert conflict.value.code == "posting.key_reused"

@@ -22,9 +22,9 @@ from zhengxin.codes import (
     ReportTimingCode,
 )
 from zhengxin.kernel.money import Money, Rounding
+from zhengxin.lender.facts import MonthFacts
 from zhengxin.lender.models import CreditLine, Subject
 from zhengxin.lender.products import RevolvingProduct
-from zhengxin.lender.service import MonthFacts
 from zhengxin.pboc import (
     AccountRecord,
     BaseSegment,

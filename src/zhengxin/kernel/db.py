@@ -42,9 +42,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that
-        # a unit of work is one real transaction.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that a unit
+        # of work is one real transaction. IMMEDIATE takes the write lock up front, so two
+        # writers queue (busy_timeout) instead of both reading a balance and one failing to
+        # upgrade its lock: the SQLite counterpart of SELECT ... FOR UPDATE.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, **kwargs)

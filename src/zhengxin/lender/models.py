@@ -1,4 +1,13 @@
-"""The lender's tables. Money columns are BigInteger fen; business dates are Date."""
+"""The lender's tables. Money columns are BigInteger fen; business dates are Date.
+
+The ledger is double-entry: a :class:`Entry` (one business event) has :class:`Leg`\\ s that sum
+to zero. A leg names a *book*: a receivable the subject owes on a line or loan
+(``principal``, ``instalment``, ``interest``, ``fee``, ``penalty``, ``written_off``), or one of
+the lender's own books (``lender.cash``, ``lender.income.interest`` ...). A receivable leg also
+names the *cycle* it belongs to: the statement date that billed it, or none while unbilled.
+Every balance is a sum of legs; the few cached figures on :class:`CreditLine` are updated in
+the same transaction and checked against the legs by the tests.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,11 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -37,7 +48,12 @@ class Subject(LenderBase):
 
 
 class CreditLine(LenderBase):
-    """A revolving credit line (R1). ``limit_fen`` is the credit limit in fen."""
+    """A revolving credit line (R1) with an optional cash limit for loans drawn under it.
+
+    ``used_fen`` (purchase and instalment principal outstanding) and ``held_fen`` (open
+    authorization holds) are caches of the ledger, kept for the authorization hot path:
+    available limit = ``limit_fen - used_fen - held_fen``.
+    """
 
     __tablename__ = "credit_line"
 
@@ -48,33 +64,94 @@ class CreditLine(LenderBase):
     product_code: Mapped[str] = mapped_column(String(20))
     currency: Mapped[str] = mapped_column(String(3))
     limit_fen: Mapped[int] = mapped_column(BigInteger)
+    cash_limit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    used_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    held_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    close_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    written_off_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class Posting(LenderBase):
-    """One movement of money on a line. Never edited; a mistake is reversed by another posting.
+class Loan(LenderBase):
+    """A cash loan drawn under a line (R4 循环额度下分账户), with its own repayment schedule."""
 
-    ``amount_fen`` is signed from the lender's side: positive raises what the subject owes
-    (a purchase), negative lowers it (a repayment).
-    """
+    __tablename__ = "loan"
 
-    __tablename__ = "posting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"), index=True)
+    account_code: Mapped[str] = mapped_column(String(60), unique=True)
+    product_code: Mapped[str] = mapped_column(String(20))
+    principal_fen: Mapped[int] = mapped_column(BigInteger)
+    daily_rate: Mapped[str] = mapped_column(String(20), doc="the contract's daily rate, exact")
+    periods: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(2), doc="repayment mode 11 or 13")
+    drawn_on: Mapped[date] = mapped_column(Date)
+    settled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    written_off_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    periods_billed: Mapped[int] = mapped_column(Integer, default=0)
+    penalty_through: Mapped[date | None] = mapped_column(
+        Date, nullable=True, doc="overdue interest has been charged up to this day"
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Hold(LenderBase):
+    """An authorization hold on a line: placed, then captured (in full or part), voided, or
+    expired."""
+
+    __tablename__ = "hold"
     __table_args__ = (UniqueConstraint("line_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    captured_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    merchant: Mapped[str] = mapped_column(String(100), default="")
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_on: Mapped[date] = mapped_column(Date)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class Entry(LenderBase):
+    """One business event in the ledger. Never edited; a mistake is undone by a reversal."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("line_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount_fen: Mapped[int] = mapped_column(BigInteger, doc="the event's headline amount")
     posted_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     memo: Mapped[str] = mapped_column(String(200), default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), nullable=True)
+
+
+class Leg(LenderBase):
+    """One side of an entry: an amount on one book (and cycle) of one line or loan."""
+
+    __tablename__ = "leg"
+    __table_args__ = (Index("ix_leg_line_book", "line_id", "loan_id", "book", "cycle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"))
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), nullable=True)
+    book: Mapped[str] = mapped_column(String(30))
+    cycle: Mapped[date | None] = mapped_column(Date, nullable=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    posted_on: Mapped[date] = mapped_column(Date)
 
 
 class Statement(LenderBase):
-    """A monthly bill cut on the bill day: the balance owed then and the minimum due."""
+    """A monthly bill cut on the bill day."""
 
     __tablename__ = "statement"
     __table_args__ = (UniqueConstraint("line_id", "statement_date"),)
@@ -83,13 +160,31 @@ class Statement(LenderBase):
     line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"), index=True)
     statement_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
-    balance_fen: Mapped[int] = mapped_column(BigInteger)
-    new_minimum_fen: Mapped[int] = mapped_column(
-        BigInteger, doc="this bill's own minimum, in fen (the share of the balance)"
-    )
-    past_due_fen: Mapped[int] = mapped_column(
-        BigInteger, doc="earlier minimums still unpaid on the bill day, in fen"
-    )
+    new_principal_fen: Mapped[int] = mapped_column(BigInteger, doc="purchases billed, fen")
+    instalment_fen: Mapped[int] = mapped_column(BigInteger, doc="instalment parts billed, fen")
+    interest_fen: Mapped[int] = mapped_column(BigInteger, doc="interest billed, fen")
+    fee_fen: Mapped[int] = mapped_column(BigInteger, doc="fees billed, fen")
+    balance_fen: Mapped[int] = mapped_column(BigInteger, doc="all owed on the bill day, fen")
+    past_due_fen: Mapped[int] = mapped_column(BigInteger, doc="earlier minimums unpaid, fen")
+    minimum_fen: Mapped[int] = mapped_column(BigInteger, doc="this bill's own minimum, fen")
+    instalment_plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class InstalmentPlan(LenderBase):
+    """A bill or merchant instalment: principal repaid in equal parts with a fee."""
+
+    __tablename__ = "instalment_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("credit_line.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), doc="bill or merchant")
+    principal_fen: Mapped[int] = mapped_column(BigInteger)
+    fee_fen: Mapped[int] = mapped_column(BigInteger)
+    fee_rate: Mapped[str] = mapped_column(String(20))
+    periods: Mapped[int] = mapped_column(Integer)
+    periods_billed: Mapped[int] = mapped_column(Integer, default=0)
+    fee_paid_by_seller: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_on: Mapped[date] = mapped_column(Date)
 
 
 class FurnishedFile(LenderBase):

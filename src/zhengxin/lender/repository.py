@@ -8,12 +8,25 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhengxin.lender.models import CreditLine, FurnishedFile, Posting, Statement, Subject
+from zhengxin.lender.books import Position
+from zhengxin.lender.models import (
+    CreditLine,
+    Entry,
+    FurnishedFile,
+    Hold,
+    InstalmentPlan,
+    Leg,
+    Loan,
+    Statement,
+    Subject,
+)
 
 
 class LenderRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    # -- subjects, lines, loans ---------------------------------------------------------
 
     def subject_by_id_number(self, id_type: str, id_number: str) -> Subject | None:
         return self.session.scalar(
@@ -28,6 +41,12 @@ class LenderRepository:
         if for_update:
             query = query.with_for_update()
         return self.session.scalar(query)
+
+    def line_by_id(self, line_id: int, *, for_update: bool = False) -> CreditLine:
+        query = select(CreditLine).where(CreditLine.id == line_id)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).one()
 
     def lines(self) -> Sequence[CreditLine]:
         return self.session.scalars(select(CreditLine).order_by(CreditLine.id)).all()
@@ -51,23 +70,84 @@ class LenderRepository:
             select(CreditLine).where(CreditLine.closed_on == day).order_by(CreditLine.id)
         ).all()
 
-    def postings(self, line_id: int) -> Sequence[Posting]:
+    def lines_to_close(self) -> Sequence[CreditLine]:
         return self.session.scalars(
-            select(Posting).where(Posting.line_id == line_id).order_by(Posting.id)
+            select(CreditLine).where(
+                CreditLine.close_requested_on.is_not(None), CreditLine.closed_on.is_(None)
+            )
         ).all()
 
-    def posting_by_key(self, line_id: int, key: str) -> Posting | None:
+    def loan_by_code(self, account_code: str) -> Loan | None:
+        return self.session.scalar(select(Loan).where(Loan.account_code == account_code))
+
+    def loans_of(self, line_id: int) -> Sequence[Loan]:
+        return self.session.scalars(
+            select(Loan).where(Loan.line_id == line_id).order_by(Loan.id)
+        ).all()
+
+    def open_loans(self) -> Sequence[Loan]:
+        return self.session.scalars(
+            select(Loan).where(Loan.settled_on.is_(None)).order_by(Loan.id)
+        ).all()
+
+    # -- the ledger ---------------------------------------------------------------------
+
+    def balances(self, line_id: int, *, through: date | None = None) -> dict[Position, int]:
+        """Every non-zero position of a line and its loans, from the legs."""
+        query = (
+            select(Leg.loan_id, Leg.book, Leg.cycle, func.sum(Leg.amount_fen))
+            .where(Leg.line_id == line_id)
+            .group_by(Leg.loan_id, Leg.book, Leg.cycle)
+        )
+        if through is not None:
+            query = query.where(Leg.posted_on <= through)
+        return {
+            (loan, book, cycle): int(total)
+            for loan, book, cycle, total in self.session.execute(query)
+            if total
+        }
+
+    def legs(self, line_id: int) -> Sequence[Leg]:
+        return self.session.scalars(
+            select(Leg).where(Leg.line_id == line_id).order_by(Leg.id)
+        ).all()
+
+    def entries(self, line_id: int, kinds: tuple[str, ...] | None = None) -> Sequence[Entry]:
+        query = select(Entry).where(Entry.line_id == line_id)
+        if kinds is not None:
+            query = query.where(Entry.kind.in_(kinds))
+        return self.session.scalars(query.order_by(Entry.id)).all()
+
+    def entry_by_key(self, line_id: int, key: str) -> Entry | None:
         return self.session.scalar(
-            select(Posting).where(Posting.line_id == line_id, Posting.idempotency_key == key)
+            select(Entry).where(Entry.line_id == line_id, Entry.idempotency_key == key)
         )
 
-    def balance_fen(self, line_id: int, before: date | None = None) -> int:
-        query = select(func.coalesce(func.sum(Posting.amount_fen), 0)).where(
-            Posting.line_id == line_id
+    def hold(self, hold_id: int, *, for_update: bool = False) -> Hold | None:
+        query = select(Hold).where(Hold.id == hold_id)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalar(query)
+
+    def hold_by_key(self, line_id: int, key: str) -> Hold | None:
+        return self.session.scalar(
+            select(Hold).where(Hold.line_id == line_id, Hold.idempotency_key == key)
         )
-        if before is not None:
-            query = query.where(Posting.posted_on < before)
-        return int(self.session.scalar(query) or 0)
+
+    def holds_expiring(self, day: date) -> Sequence[Hold]:
+        return self.session.scalars(
+            select(Hold).where(Hold.status == "held", Hold.expires_on < day).order_by(Hold.id)
+        ).all()
+
+    def open_holds_fen(self, line_id: int) -> int:
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(Hold.amount_fen - Hold.captured_fen), 0)).where(
+                Hold.line_id == line_id, Hold.status == "held"
+            )
+        )
+        return int(total or 0)
+
+    # -- statements and plans -----------------------------------------------------------
 
     def statements(self, line_id: int) -> Sequence[Statement]:
         return self.session.scalars(
@@ -78,6 +158,13 @@ class LenderRepository:
         return self.session.scalar(
             select(Statement).where(Statement.line_id == line_id, Statement.statement_date == day)
         )
+
+    def plans(self, line_id: int) -> Sequence[InstalmentPlan]:
+        return self.session.scalars(
+            select(InstalmentPlan)
+            .where(InstalmentPlan.line_id == line_id)
+            .order_by(InstalmentPlan.id)
+        ).all()
 
     def next_serial(self, file_date: date, record_type: str) -> int:
         used = self.session.scalar(

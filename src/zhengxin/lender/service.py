@@ -1,58 +1,45 @@
-"""The lender's services: open a line, spend, repay, cut statements, close, and read state.
+"""The lender's services: lines, holds, purchases, refunds, repayments, limits and closure.
 
 Services never commit: the caller owns the transaction (see ``kernel.db.unit_of_work``).
 Every method checks its input first and raises a :class:`ZhengxinError` before writing
-anything, so a refused request leaves the database as it was.
+anything, so a refused request leaves the database as it was. Billing, loans, the day-end
+job and the monthly facts live in their own modules and are reached through this service.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from zhengxin.codes import AccountStatus, FiveCategory, IdType, RepaymentStatus
-from zhengxin.kernel.clock import Clock, add_months, month_end
-from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused
+from zhengxin.codes import IdType, RepaymentMode
+from zhengxin.kernel.clock import Clock, add_months
+from zhengxin.kernel.errors import Conflict, NotFound, Refused
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.log import get_logger
-from zhengxin.kernel.money import Money, Rounding, round_fen
-from zhengxin.lender import ledger
-from zhengxin.lender.models import CreditLine, Posting, Statement, Subject
-from zhengxin.lender.products import ProductCatalog, RevolvingProduct
+from zhengxin.kernel.money import Money
+from zhengxin.lender import billing, books, dayend, facts, loans
+from zhengxin.lender.books import CASH, INSTALMENT, PRINCIPAL, LegSpec, Position
+from zhengxin.lender.checks import check_amount, check_name
+from zhengxin.lender.delinquency import DelinquencyState, replay
+from zhengxin.lender.models import (
+    CreditLine,
+    Entry,
+    Hold,
+    InstalmentPlan,
+    Leg,
+    Loan,
+    Statement,
+    Subject,
+)
+from zhengxin.lender.products import ClosurePolicy, ProductCatalog, RevolvingProduct
 from zhengxin.lender.repository import LenderRepository
 
 log = get_logger(__name__)
 
-MAX_NAME = 30
-
-
-@dataclass(frozen=True, slots=True)
-class MonthFacts:
-    """One line's facts for one month, as furnishing needs them (amounts in fen)."""
-
-    account_code: str
-    month: date
-    as_of: date
-    settlement_date: date | None
-    account_status: AccountStatus
-    balance_fen: int
-    five_category: FiveCategory
-    five_category_since: date
-    repayment_status: RepaymentStatus
-    overdue_periods: int
-    past_due_fen: int
-    overdue_31_60_fen: int
-    overdue_61_90_fen: int
-    overdue_91_180_fen: int
-    overdue_over_180_fen: int
-    due_this_month_fen: int
-    repaid_this_month_fen: int
-    last_repayment_on: date
-    closed_on: date | None
+_USED_BOOKS = (PRINCIPAL, INSTALMENT)
 
 
 class LenderService:
@@ -68,19 +55,28 @@ class LenderService:
         self.session = session
         self.clock = clock
         self.institution = institution
-        self.catalog = catalog or ProductCatalog()
+        self.catalog = catalog or _default_catalog()
         self.repo = LenderRepository(session)
 
     # -- subjects and lines -------------------------------------------------------------
 
     def open_line(
-        self, id_number: str, name: str, limit: Money, product_code: str = "HB01"
+        self,
+        id_number: str,
+        name: str,
+        limit: Money,
+        product_code: str = "HB01",
+        cash_limit: Money | None = None,
     ) -> CreditLine:
-        """Open a revolving line for a person (registered on first sight) with ``limit``."""
+        """Open a revolving line (registering the person on first sight) with ``limit`` and
+        an optional cash limit for loans."""
         resident = ResidentId.parse(id_number)
-        clean_name = _check_name(name)
+        clean_name = check_name(name)
         product = self.catalog.get(product_code)
-        _check_amount(limit, product, what="limit")
+        check_amount(limit, product.currency, what="limit")
+        cash = cash_limit if cash_limit is not None else Money.zero(product.currency)
+        if cash.fen:
+            check_amount(cash, product.currency, what="cash limit")
         now = self.clock.now()
         subject = self.repo.subject_by_id_number(IdType.RESIDENT_ID, resident.number)
         if subject is None:
@@ -105,6 +101,10 @@ class LenderService:
             product_code=product.code,
             currency=product.currency,
             limit_fen=limit.fen,
+            cash_limit_fen=cash.fen,
+            used_fen=0,
+            held_fen=0,
+            status="open",
             opened_on=self.clock.today(),
             created_at=now,
         )
@@ -131,204 +131,357 @@ class LenderService:
     def line_due_date(self, line: CreditLine) -> date:
         """The line's reported expiry: opening plus the product's term, less a day."""
         term = self.product_of(line).line_term_months
-        return date.fromordinal(add_months(line.opened_on, term).toordinal() - 1)
+        return add_months(line.opened_on, term) - timedelta(days=1)
 
-    # -- money movements ----------------------------------------------------------------
+    def available(self, line: CreditLine) -> Money:
+        """Limit less principal used and open holds; never below zero (after a limit cut)."""
+        return Money(max(0, line.limit_fen - line.used_fen - line.held_fen), line.currency)
+
+    def balances(self, line: CreditLine, through: date | None = None) -> dict[Position, int]:
+        return self.repo.balances(line.id, through=through)
+
+    def owed(self, line: CreditLine, loan_id: int | None = None) -> Money:
+        """What the subject owes on the line itself (``loan_id`` None) or on one loan."""
+        return Money(books.owed(self.balances(line), loan_id), line.currency)
+
+    # -- holds and purchases --------------------------------------------------------------
+
+    def authorize(
+        self, account_code: str, amount: Money, merchant: str = "", key: str | None = None
+    ) -> Hold:
+        """Place a hold for ``amount``; refused when it would pass the available limit."""
+        line = self.spendable_line(account_code)
+        check_amount(amount, line.currency, what="authorization")
+        if key is not None and (earlier := self.repo.hold_by_key(line.id, key)) is not None:
+            if earlier.amount_fen != amount.fen:
+                raise Conflict("hold.key_reused", f"idempotency key {key!r} was used already")
+            return earlier
+        available = self.available(line)
+        if amount.fen > available.fen:
+            raise Refused(
+                "line.insufficient_limit",
+                f"{amount} exceeds the available limit of {available}",
+            )
+        hold = Hold(
+            line_id=line.id,
+            amount_fen=amount.fen,
+            captured_fen=0,
+            status="held",
+            merchant=merchant[:100],
+            placed_at=self.clock.now(),
+            expires_on=self.clock.today() + timedelta(days=self.product_of(line).hold_days),
+            idempotency_key=key,
+        )
+        line.held_fen += amount.fen
+        self.session.add(hold)
+        self.session.flush()
+        return hold
+
+    def capture(self, hold_id: int, amount: Money | None = None, memo: str = "") -> Entry:
+        """Turn a hold into a purchase, in full or in part; the rest of the hold is released."""
+        hold = self.repo.hold(hold_id, for_update=True)
+        if hold is None:
+            raise NotFound("hold.unknown", f"no hold {hold_id}")
+        line = self.repo.line_by_id(hold.line_id, for_update=True)
+        if hold.status != "held":
+            raise Conflict("hold.not_open", f"hold {hold_id} is {hold.status}, not held")
+        take = amount if amount is not None else Money(hold.amount_fen, line.currency)
+        check_amount(take, line.currency, what="capture")
+        if take.fen > hold.amount_fen:
+            raise Refused(
+                "hold.capture_exceeds",
+                f"cannot capture {take} from a hold of {hold.amount_fen / 100:.2f}",
+            )
+        hold.captured_fen = take.fen
+        hold.status = "captured"
+        line.held_fen -= hold.amount_fen
+        return self.post(
+            line,
+            "purchase",
+            [LegSpec(PRINCIPAL, take.fen), LegSpec(CASH, -take.fen)],
+            take.fen,
+            memo or hold.merchant,
+        )
+
+    def void(self, hold_id: int) -> Hold:
+        """Release a hold without a purchase."""
+        hold = self.repo.hold(hold_id, for_update=True)
+        if hold is None:
+            raise NotFound("hold.unknown", f"no hold {hold_id}")
+        if hold.status != "held":
+            raise Conflict("hold.not_open", f"hold {hold_id} is {hold.status}, not held")
+        line = self.repo.line_by_id(hold.line_id, for_update=True)
+        hold.status = "voided"
+        line.held_fen -= hold.amount_fen
+        self.session.flush()
+        return hold
+
+    def expire_holds(self, day: date) -> int:
+        """Release every hold whose life ended before ``day``."""
+        expired = 0
+        for hold in self.repo.holds_expiring(day):
+            line = self.repo.line_by_id(hold.line_id, for_update=True)
+            hold.status = "expired"
+            line.held_fen -= hold.amount_fen
+            expired += 1
+        self.session.flush()
+        return expired
 
     def purchase(
         self, account_code: str, amount: Money, memo: str = "", key: str | None = None
-    ) -> Posting:
-        """Spend ``amount`` on the line; refused when it would pass the limit."""
-        line = self._open_line_for_update(account_code)
-        product = self.product_of(line)
-        _check_amount(amount, product, what="purchase")
-        if key is not None and (done := self._replayed(line, key, "purchase", amount)):
-            return done
-        available = line.limit_fen - self.repo.balance_fen(line.id)
-        if amount.fen > available:
-            raise Refused(
-                "line.insufficient_limit",
-                f"purchase of {amount} exceeds the available limit of {Money(available)}",
-            )
-        return self._post(line, "purchase", amount.fen, memo, key)
+    ) -> Entry:
+        """Authorize and capture at once (a purchase that needs no separate settlement)."""
+        if key is not None:
+            line = self.line(account_code)
+            if (done := self.repo.entry_by_key(line.id, key)) is not None:
+                return self.replayed(done, "purchase", amount)
+        hold = self.authorize(account_code, amount, memo)
+        entry = self.capture(hold.id, memo=memo)
+        entry.idempotency_key = key
+        self.session.flush()
+        return entry
 
-    def repay(self, account_code: str, amount: Money, key: str | None = None) -> Posting:
-        """Repay ``amount``; it settles the oldest unpaid minimum first."""
-        line = self._open_line_for_update(account_code)
-        _check_amount(amount, self.product_of(line), what="repayment")
-        if key is not None and (done := self._replayed(line, key, "repayment", amount)):
-            return done
-        owed = self.repo.balance_fen(line.id)
+    def refund(
+        self, account_code: str, amount: Money, memo: str = "", key: str | None = None
+    ) -> Entry:
+        """A merchant's refund: it lowers what is owed, unbilled principal first, then billed
+        principal newest first; anything beyond is a credit on the line."""
+        line = self.line(account_code, for_update=True)
+        if line.status == "closed":
+            raise Refused("line.closed", f"line {account_code} is closed")
+        check_amount(amount, line.currency, what="refund")
+        if key is not None and (done := self.repo.entry_by_key(line.id, key)) is not None:
+            return self.replayed(done, "refund", amount)
+        positions = sorted(
+            (
+                (pos, bal)
+                for pos, bal in self.balances(line).items()
+                if pos[0] is None and pos[1] in _USED_BOOKS and bal > 0
+            ),
+            key=lambda item: (item[0][2] is not None, -(item[0][2] or date.min).toordinal()),
+        )
+        legs: list[LegSpec] = []
+        left = amount.fen
+        for (_, book, cycle), balance in positions:
+            take = min(left, balance)
+            if take:
+                legs.append(LegSpec(book, -take, cycle))
+                left -= take
+        if left:
+            legs.append(LegSpec(PRINCIPAL, -left, None))
+        legs.append(LegSpec(CASH, amount.fen))
+        return self.post(line, "refund", legs, amount.fen, memo, key)
+
+    def repay(self, account_code: str, amount: Money, key: str | None = None) -> Entry:
+        """Repay the line: overdue before due, then by the product's order of books."""
+        line = self.line(account_code, for_update=True)
+        check_amount(amount, line.currency, what="repayment")
+        if key is not None and (done := self.repo.entry_by_key(line.id, key)) is not None:
+            return self.replayed(done, "repayment", amount)
+        if line.status == "closed":
+            raise Refused("line.closed", f"line {account_code} was closed on {line.closed_on}")
+        balances = self.balances(line)
+        owed = books.owed(balances, None)
         if amount.fen > owed:
             raise Refused(
                 "repayment.exceeds_balance",
-                f"repayment of {amount} is more than the {Money(owed)} owed",
+                f"repayment of {amount} is more than the {Money(max(owed, 0))} owed",
             )
-        return self._post(line, "repayment", -amount.fen, "", key)
+        past_due = self.delinquency(line).past_due_fen
+        legs = books.allocate(balances, amount.fen, self.product_of(line).allocation, past_due)
+        legs.append(LegSpec(CASH, amount.fen))
+        return self.post(line, "repayment", legs, amount.fen, "", key)
+
+    # -- limits and closure ---------------------------------------------------------------
+
+    def change_limit(self, account_code: str, new_limit: Money) -> CreditLine:
+        """Raise or cut the limit. A cut may leave the balance above it: spending stops,
+        nothing else changes."""
+        line = self.line(account_code, for_update=True)
+        self.require_open(line)
+        check_amount(new_limit, line.currency, what="limit")
+        log.info(
+            "line.limit_changed", account=line.account_code, old=line.limit_fen, new=new_limit.fen
+        )
+        line.limit_fen = new_limit.fen
+        self.session.flush()
+        return line
+
+    def freeze(self, account_code: str) -> CreditLine:
+        line = self.line(account_code, for_update=True)
+        self.require_open(line)
+        line.status = "frozen"
+        self.session.flush()
+        return line
+
+    def unfreeze(self, account_code: str) -> CreditLine:
+        line = self.line(account_code, for_update=True)
+        if line.status != "frozen":
+            raise Conflict("line.not_frozen", f"line {account_code} is {line.status}, not frozen")
+        line.status = "open"
+        self.session.flush()
+        return line
 
     def close_line(self, account_code: str) -> CreditLine:
-        """Close the line today; refused while anything is owed."""
-        line = self._open_line_for_update(account_code)
-        owed = self.repo.balance_fen(line.id)
-        if owed != 0:
+        """Close the line today when nothing is owed; otherwise refuse, or queue the closure
+        until payoff, as the product says."""
+        line = self.line(account_code, for_update=True)
+        if line.status == "closed":
+            raise Refused("line.closed", f"line {account_code} was closed on {line.closed_on}")
+        owed = books.owed(self.balances(line))
+        if owed != 0 or line.held_fen:
+            if self.product_of(line).closure_policy is ClosurePolicy.QUEUE:
+                line.close_requested_on = self.clock.today()
+                line.status = "frozen"
+                self.session.flush()
+                return line
             raise Refused(
                 "line.balance_owed",
-                f"the line cannot be closed while {Money(owed)} is owed; repay it first",
+                f"the line cannot be closed while {Money(owed)} is owed or held; repay it first",
             )
         line.closed_on = self.clock.today()
+        line.status = "closed"
         self.session.flush()
         log.info("line.closed", account=line.account_code)
         return line
 
-    def _open_line_for_update(self, account_code: str) -> CreditLine:
+    # -- billing, loans, day-end and monthly facts (in their own modules) ------------------
+
+    def cut_statements(self, day: date) -> list[Statement]:
+        """Cut the bills of every line whose bill day is ``day``."""
+        return billing.cut_statements(self, day)
+
+    def instalment_bill(self, account_code: str, periods: int) -> InstalmentPlan:
+        """Spread the latest bill's principal over ``periods`` months (bill instalment)."""
+        return billing.instalment_bill(self, account_code, periods)
+
+    def merchant_instalment(
+        self,
+        account_code: str,
+        amount: Money,
+        periods: int,
+        seller_pays_fee: bool = False,
+        memo: str = "",
+    ) -> Entry:
+        """A purchase repaid in ``periods`` monthly parts (merchant instalment)."""
+        return billing.merchant_instalment(
+            self, account_code, amount, periods, seller_pays_fee, memo
+        )
+
+    def draw_loan(
+        self,
+        account_code: str,
+        amount: Money,
+        periods: int,
+        method: RepaymentMode = RepaymentMode.EQUAL_INSTALMENTS,
+        product_code: str = "JB01",
+    ) -> Loan:
+        """Draw a cash loan under the line's cash limit."""
+        return loans.draw_loan(self, account_code, amount, periods, method, product_code)
+
+    def repay_loan(self, account_code: str, amount: Money, key: str | None = None) -> Entry:
+        """Repay what is due on a loan, or its whole payoff."""
+        return loans.repay_loan(self, account_code, amount, key)
+
+    def payoff_quote(self, account_code: str) -> Money:
+        """What repays a loan in full today."""
+        return loans.payoff_quote(self, account_code)
+
+    def run_day_end(self, day: date) -> dayend.DayEnd:
+        """The day-end job for ``day``."""
+        return dayend.run_day_end(self, day)
+
+    def month_facts(
+        self, line: CreditLine, month: date, as_of: date | None = None
+    ) -> facts.MonthFacts:
+        """The line's facts for ``month``."""
+        return facts.line_month(self, line, month, as_of)
+
+    def delinquency(self, line: CreditLine, as_of: date | None = None) -> DelinquencyState:
+        """The line's delinquency at the end of ``as_of`` (today by default)."""
+        return replay(
+            line.opened_on,
+            billing.line_dues(self, line),
+            billing.line_payments(self, line),
+            as_of or self.clock.today(),
+        )
+
+    def loan_facts(self, loan: Loan, month: date, as_of: date | None = None) -> facts.MonthFacts:
+        """A loan's facts for ``month``."""
+        return facts.loan_month(self, loan, month, as_of)
+
+    # -- shared mechanics -----------------------------------------------------------------
+
+    def spendable_line(self, account_code: str) -> CreditLine:
         line = self.line(account_code, for_update=True)
-        if line.closed_on is not None:
-            raise Refused("line.closed", f"line {account_code} was closed on {line.closed_on}")
+        self.require_open(line)
+        if line.status == "frozen":
+            raise Refused("line.frozen", f"line {account_code} is frozen; no new spending")
         return line
 
-    def _replayed(self, line: CreditLine, key: str, kind: str, amount: Money) -> Posting | None:
-        earlier = self.repo.posting_by_key(line.id, key)
-        if earlier is None:
-            return None
-        if earlier.kind != kind or abs(earlier.amount_fen) != amount.fen:
+    def require_open(self, line: CreditLine) -> None:
+        if line.status == "closed":
+            raise Refused("line.closed", f"line {line.account_code} was closed on {line.closed_on}")
+        if line.status == "written_off":
+            raise Refused("line.written_off", f"line {line.account_code} was written off")
+
+    def replayed(self, entry: Entry, kind: str, amount: Money) -> Entry:
+        if entry.kind != kind or entry.amount_fen != amount.fen:
             raise Conflict(
                 "posting.key_reused",
-                f"idempotency key {key!r} was already used for a different request",
+                f"idempotency key {entry.idempotency_key!r} was already used for another request",
             )
-        return earlier
+        return entry
 
-    def _post(
-        self, line: CreditLine, kind: str, amount_fen: int, memo: str, key: str | None
-    ) -> Posting:
-        posting = Posting(
+    def post(
+        self,
+        line: CreditLine,
+        kind: str,
+        legs: Iterable[LegSpec],
+        amount_fen: int,
+        memo: str = "",
+        key: str | None = None,
+        loan_id: int | None = None,
+        on: date | None = None,
+    ) -> Entry:
+        """Write one balanced entry and keep the line's cache of used principal."""
+        checked = books.check_balanced(legs)
+        day = on or self.clock.today()
+        entry = Entry(
             line_id=line.id,
+            loan_id=loan_id,
             kind=kind,
             amount_fen=amount_fen,
-            posted_on=self.clock.today(),
+            posted_on=day,
             created_at=self.clock.now(),
             memo=memo[:200],
             idempotency_key=key,
         )
-        self.session.add(posting)
+        self.session.add(entry)
         self.session.flush()
-        return posting
-
-    # -- day-end: statements --------------------------------------------------------------
-
-    def cut_statements(self, day: date) -> list[Statement]:
-        """Cut the bill of every open line whose bill day is ``day``; idempotent per day."""
-        cut: list[Statement] = []
-        for line in self.repo.lines_open_on(day):
-            product = self.product_of(line)
-            if day.day != product.bill_day or line.opened_on >= day:
-                continue
-            if line.closed_on is not None or self.repo.statement_on(line.id, day) is not None:
-                continue
-            balance = self.repo.balance_fen(line.id, before=day)
-            if balance <= 0:
-                continue
-            state = self.state_of(line, as_of=day)
-            past_due = min(state.past_due_fen, balance)
-            share = ledger_share(balance - past_due, product)
-            statement = Statement(
+        self.session.add_all(
+            Leg(
+                entry_id=entry.id,
                 line_id=line.id,
-                statement_date=day,
-                due_date=_due_date(day, product),
-                balance_fen=balance,
-                new_minimum_fen=share,
-                past_due_fen=past_due,
+                loan_id=leg.loan_id,
+                book=leg.book,
+                cycle=leg.cycle,
+                amount_fen=leg.amount_fen,
+                posted_on=day,
             )
-            self.session.add(statement)
-            cut.append(statement)
+            for leg in checked
+        )
+        line.used_fen += sum(
+            leg.amount_fen for leg in checked if leg.loan_id is None and leg.book in _USED_BOOKS
+        )
         self.session.flush()
-        return cut
-
-    # -- state --------------------------------------------------------------------------
-
-    def state_of(self, line: CreditLine, as_of: date) -> ledger.LineState:
-        movements = [
-            ledger.Movement(p.posted_on, p.amount_fen, p.kind) for p in self.repo.postings(line.id)
-        ]
-        bills = [
-            ledger.Bill(
-                s.statement_date, s.due_date, s.balance_fen, s.new_minimum_fen, s.past_due_fen
-            )
-            for s in self.repo.statements(line.id)
-        ]
-        return ledger.replay(line.opened_on, movements, bills, as_of)
-
-    def month_facts(self, line: CreditLine, month: date, as_of: date | None = None) -> MonthFacts:
-        """The line's facts for ``month``, taken at the month's end, its closing day, or
-        ``as_of`` (a day within the month, for event records)."""
-        first = month.replace(day=1)
-        if line.opened_on > month_end(first):
-            raise InvalidInput(
-                "line.not_open_yet", f"line {line.account_code} opened after {first:%Y-%m}"
-            )
-        if as_of is None:
-            as_of = month_end(first)
-        if line.closed_on is not None and line.closed_on <= as_of:
-            as_of = line.closed_on
-        state = self.state_of(line, as_of)
-        product = self.product_of(line)
-        due_day = first.replace(day=product.due_day)
-        settlement = due_day if line.opened_on <= due_day <= as_of else None
-        bill = next(
-            (s for s in self.repo.statements(line.id) if s.due_date.replace(day=1) == first),
-            None,
-        )
-        return MonthFacts(
-            account_code=line.account_code,
-            month=first,
-            as_of=as_of,
-            settlement_date=settlement,
-            account_status=ledger.account_status(state, line.closed_on),
-            balance_fen=state.balance_fen,
-            five_category=state.five_category,
-            five_category_since=state.five_category_since,
-            repayment_status=ledger.month_status(state, first, line.closed_on),
-            overdue_periods=state.overdue_periods,
-            past_due_fen=state.past_due_fen,
-            overdue_31_60_fen=state.overdue_principal_by_age(31, 60),
-            overdue_61_90_fen=state.overdue_principal_by_age(61, 90),
-            overdue_91_180_fen=state.overdue_principal_by_age(91, 180),
-            overdue_over_180_fen=state.overdue_principal_by_age(181, None),
-            due_this_month_fen=(bill.new_minimum_fen + bill.past_due_fen) if bill else 0,
-            repaid_this_month_fen=state.repaid_fen_by_month.get(first, 0),
-            last_repayment_on=state.last_repayment_on or line.opened_on,
-            closed_on=line.closed_on if line.closed_on and line.closed_on <= as_of else None,
-        )
+        return entry
 
 
-def ledger_share(balance_fen: int, product: RevolvingProduct) -> int:
-    """This bill's own minimum: the product's share of the balance, rounded up to the fen."""
-    if balance_fen <= 0:
-        return 0
-    return min(balance_fen, round_fen(Decimal(balance_fen) * product.minimum_rate, Rounding.UP))
+_CATALOG: list[ProductCatalog] = []
 
 
-def _due_date(statement_date: date, product: RevolvingProduct) -> date:
-    if product.due_day > product.bill_day:
-        return statement_date.replace(day=product.due_day)
-    return add_months(statement_date, 1).replace(day=product.due_day)
-
-
-def _check_amount(amount: Money, product: RevolvingProduct, what: str) -> None:
-    if not isinstance(amount, Money):
-        raise InvalidInput("money.type", f"the {what} must be Money, not {type(amount).__name__}")
-    if amount.currency != product.currency:
-        raise InvalidInput(
-            "money.currency",
-            f"the {what} is in {amount.currency} but the line is in {product.currency}",
-        )
-    if amount.fen <= 0:
-        raise InvalidInput("money.not_positive", f"the {what} must be positive; got {amount}")
-
-
-def _check_name(name: str) -> str:
-    clean = (name or "").strip()
-    if not clean or len(clean) > MAX_NAME:
-        raise InvalidInput(
-            "subject.name", f"a name must have 1-{MAX_NAME} characters; got {name!r}"
-        )
-    return clean
+def _default_catalog() -> ProductCatalog:
+    if not _CATALOG:
+        _CATALOG.append(ProductCatalog())
+    return _CATALOG[0]

@@ -105,7 +105,7 @@ class World:
     def _live(self, day: date, tally: _Tally) -> None:
         with unit_of_work(self.lender_engine) as session:
             lender = LenderService(session, self.clock, self.institution)
-            tally.statements += len(lender.cut_statements(day))
+            tally.statements += lender.run_day_end(day).statements
             for person in self.people:
                 self._act(lender, person, day, tally)
             furnisher = Furnisher(lender, self.outbox)
@@ -133,7 +133,7 @@ class World:
         line = lender.line(code)
         if line.closed_on is not None:
             return
-        owed = Money(lender.repo.balance_fen(line.id))
+        owed = lender.owed(line)
         statements = lender.repo.statements(line.id)
         bill = None
         if statements:
@@ -142,9 +142,9 @@ class World:
                 s.statement_date,
                 s.due_date,
                 Money(s.balance_fen),
-                Money(s.new_minimum_fen + s.past_due_fen),
+                Money(s.minimum_fen + s.past_due_fen),
             )
-        available = Money(line.limit_fen) - owed
+        available = lender.available(line)
         for action in person.actions(day, bill, owed, available):
             if action.kind == "purchase":
                 lender.purchase(code, action.amount, action.memo)

@@ -1,0 +1,349 @@
+"""Billing: the statement cut on the bill day, revolving interest, and instalment plans.
+
+On the bill day, for each line, in this order:
+
+1. **interest** on the previous bill, unless that bill was paid in full by its due date. The
+   default method (:attr:`InterestMethod.UNPAID_FROM_BILL_DAY`) charges, for each day from the
+   previous bill day up to the day before this one, the revolving daily rate on the billed
+   principal still unpaid that day, and the overdue daily rate instead on the part past due;
+   the sum is rounded half up to the fen once. :attr:`InterestMethod.FULL_FROM_BILL_DAY`
+   charges the whole billed principal until the due date, the unpaid part after it;
+2. a **late fee** (违约金), the product's rate on a missed minimum (default none);
+3. the next part of every **instalment plan** (principal part, and its fee unless the seller
+   pays);
+4. the cycle's purchases become **billed principal**;
+5. the **statement** and its minimum: the product's share (10 %) of the revolving principal
+   not already past due, rounded up to the fen, plus in full the interest, fees and
+   instalment parts billed today. Earlier unpaid minimums stay due as they were.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from zhengxin.kernel.clock import add_months
+from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused
+from zhengxin.kernel.money import Money, Rounding, round_fen
+from zhengxin.lender import books
+from zhengxin.lender.books import (
+    CASH,
+    FEE,
+    INCOME_FEE,
+    INCOME_INTEREST,
+    INCOME_PENALTY,
+    INSTALMENT,
+    INTEREST,
+    PENALTY,
+    PRINCIPAL,
+    SELLER_FEES,
+    LegSpec,
+)
+from zhengxin.lender.delinquency import Due, Paid, replay
+from zhengxin.lender.models import CreditLine, Entry, InstalmentPlan, Statement
+from zhengxin.lender.products import InterestMethod, RevolvingProduct
+from zhengxin.lender.schedules import instalment_plan
+
+if TYPE_CHECKING:
+    from zhengxin.lender.service import LenderService
+
+_BILLED_EXTRAS = (INTEREST, FEE, PENALTY, INSTALMENT)
+
+
+def due_date_for(statement_date: date, product: RevolvingProduct) -> date:
+    if product.due_day > product.bill_day:
+        return statement_date.replace(day=product.due_day)
+    return add_months(statement_date, 1).replace(day=product.due_day)
+
+
+def line_dues(svc: LenderService, line: CreditLine) -> list[Due]:
+    return [Due(s.statement_date, s.due_date, s.minimum_fen) for s in svc.repo.statements(line.id)]
+
+
+def line_payments(svc: LenderService, line: CreditLine) -> list[Paid]:
+    return [
+        Paid(e.posted_on, e.amount_fen)
+        for e in svc.repo.entries(line.id, ("repayment",))
+        if e.loan_id is None
+    ]
+
+
+def cut_statements(svc: LenderService, day: date) -> list[Statement]:
+    """Cut the bill of every open line whose bill day is ``day``; idempotent per day."""
+    cut = []
+    for line in svc.repo.lines_open_on(day):
+        product = svc.product_of(line)
+        if day.day != product.bill_day or line.opened_on >= day or line.closed_on is not None:
+            continue
+        if svc.repo.statement_on(line.id, day) is not None:
+            continue
+        statement = cut_statement(svc, line, product, day)
+        if statement is not None:
+            cut.append(statement)
+    return cut
+
+
+def cut_statement(
+    svc: LenderService, line: CreditLine, product: RevolvingProduct, day: date
+) -> Statement | None:
+    statements = svc.repo.statements(line.id)
+    previous = statements[-1] if statements else None
+    yesterday = day - timedelta(days=1)
+    state = replay(line.opened_on, line_dues(svc, line), line_payments(svc, line), yesterday)
+
+    interest = 0
+    late_fee = 0
+    if previous is not None:
+        interest = _interest(svc, line, product, previous, day)
+        missed = sum(o.remaining_fen for o in state.overdue if o.due_date == previous.due_date)
+        late_fee = round_fen(Decimal(missed) * product.late_fee_rate, Rounding.HALF_UP)
+    if interest:
+        svc.post(
+            line,
+            "interest",
+            [LegSpec(INTEREST, interest, day), LegSpec(INCOME_INTEREST, -interest)],
+            interest,
+            on=day,
+        )
+    if late_fee:
+        svc.post(
+            line,
+            "late_fee",
+            [LegSpec(PENALTY, late_fee, day), LegSpec(INCOME_PENALTY, -late_fee)],
+            late_fee,
+            on=day,
+        )
+    instalment_parts, instalment_fees = _bill_instalments(svc, line, day)
+
+    balances = svc.balances(line)
+    unbilled = balances.get((None, PRINCIPAL, None), 0)
+    if unbilled > 0:
+        svc.post(
+            line,
+            "bill",
+            [LegSpec(PRINCIPAL, -unbilled, None), LegSpec(PRINCIPAL, unbilled, day)],
+            unbilled,
+            on=day,
+        )
+        balances = svc.balances(line)
+    owed = books.owed(balances, None) - balances.get((None, INSTALMENT, None), 0)
+    if owed <= 0 and not statements:
+        return None
+    revolving = sum(
+        amount
+        for (loan, book, cycle), amount in balances.items()
+        if loan is None and book == PRINCIPAL and cycle is not None and amount > 0
+    )
+    past_due = min(state.past_due_fen, max(owed, 0))
+    extras_today = sum(
+        amount
+        for (loan, book, cycle), amount in balances.items()
+        if loan is None and book in _BILLED_EXTRAS and cycle == day and amount > 0
+    )
+    share = round_fen(Decimal(max(revolving - past_due, 0)) * product.minimum_rate, Rounding.UP)
+    minimum = max(0, min(max(owed, 0) - past_due, share + extras_today))
+    statement = Statement(
+        line_id=line.id,
+        statement_date=day,
+        due_date=due_date_for(day, product),
+        new_principal_fen=unbilled,
+        instalment_fen=instalment_parts,
+        interest_fen=interest,
+        fee_fen=instalment_fees + late_fee,
+        balance_fen=max(owed, 0),
+        past_due_fen=past_due,
+        minimum_fen=minimum,
+    )
+    svc.session.add(statement)
+    svc.session.flush()
+    return statement
+
+
+def _interest(
+    svc: LenderService,
+    line: CreditLine,
+    product: RevolvingProduct,
+    previous: Statement,
+    day: date,
+) -> int:
+    """Revolving and overdue interest for the cycle from ``previous`` to ``day``."""
+    legs = [
+        leg
+        for leg in svc.repo.legs(line.id)
+        if leg.loan_id is None
+        and leg.book in (PRINCIPAL, INSTALMENT)
+        and leg.cycle is not None
+        and leg.cycle <= previous.statement_date
+    ]
+    repaid_by_due = sum(
+        e.amount_fen
+        for e in svc.repo.entries(line.id, ("repayment", "refund"))
+        if previous.statement_date <= e.posted_on <= previous.due_date and e.loan_id is None
+    )
+    if repaid_by_due >= previous.balance_fen:
+        return 0
+    changes: dict[date, int] = defaultdict(int)
+    for leg in legs:
+        changes[leg.posted_on] += leg.amount_fen
+    dues = line_dues(svc, line)
+    payments = line_payments(svc, line)
+    same_rates = product.revolving_daily_rate == product.overdue_daily_rate
+    total = Decimal(0)
+    unpaid = sum(v for d, v in changes.items() if d < previous.statement_date)
+    original = unpaid + changes.get(previous.statement_date, 0)
+    current = previous.statement_date
+    while current < day:
+        unpaid += changes.get(current, 0)
+        base = unpaid
+        if (
+            product.interest_method is InterestMethod.FULL_FROM_BILL_DAY
+            and current <= previous.due_date
+        ):
+            base = max(unpaid, original)
+        base = max(base, 0)
+        overdue = 0
+        if not same_rates and base:
+            overdue = min(base, replay(line.opened_on, dues, payments, current).past_due_fen)
+        total += (
+            base - overdue
+        ) * product.revolving_daily_rate + overdue * product.overdue_daily_rate
+        current += timedelta(days=1)
+    return round_fen(total, Rounding.HALF_UP)
+
+
+def _bill_instalments(svc: LenderService, line: CreditLine, day: date) -> tuple[int, int]:
+    """Bill the next part of each open plan; returns (principal parts, fees) billed."""
+    parts = fees = 0
+    for plan in svc.repo.plans(line.id):
+        if plan.periods_billed >= plan.periods or plan.created_on >= day:
+            continue
+        schedule = instalment_plan(plan.principal_fen, plan.periods, Decimal(plan.fee_rate), day)
+        period = schedule.periods[plan.periods_billed]
+        _bill_part(svc, line, plan, period.principal_fen, period.fee_fen, day)
+        parts += period.principal_fen
+        fees += 0 if plan.fee_paid_by_seller else period.fee_fen
+    return parts, fees
+
+
+def _bill_part(
+    svc: LenderService,
+    line: CreditLine,
+    plan: InstalmentPlan,
+    principal: int,
+    fee: int,
+    cycle: date,
+) -> None:
+    legs = [LegSpec(INSTALMENT, -principal, None), LegSpec(INSTALMENT, principal, cycle)]
+    if fee and not plan.fee_paid_by_seller:
+        legs += [LegSpec(FEE, fee, cycle), LegSpec(INCOME_FEE, -fee)]
+    svc.post(
+        line,
+        "instalment",
+        legs,
+        principal,
+        f"plan {plan.id} part {plan.periods_billed + 1}",
+        on=cycle,
+    )
+    plan.periods_billed += 1
+
+
+def instalment_bill(svc: LenderService, account_code: str, periods: int) -> InstalmentPlan:
+    """Turn the latest bill's principal into ``periods`` monthly parts plus the product's fee.
+
+    Allowed from the bill day until its due date, before anything was repaid on it. The first
+    part falls due with this bill, whose minimum is restated to match; the rest are billed one
+    a month.
+    """
+    line = svc.line(account_code, for_update=True)
+    svc.require_open(line)
+    product = svc.product_of(line)
+    if periods not in product.bill_instalment_fees:
+        raise InvalidInput(
+            "instalment.periods",
+            f"bill instalments come in {sorted(product.bill_instalment_fees)} periods; "
+            f"got {periods}",
+        )
+    statements = svc.repo.statements(line.id)
+    today = svc.clock.today()
+    if not statements or not statements[-1].statement_date <= today <= statements[-1].due_date:
+        raise Refused("instalment.no_bill", "there is no bill open for instalments today")
+    bill = statements[-1]
+    if bill.instalment_plan_id is not None:
+        raise Conflict("instalment.exists", "this bill has already been turned into instalments")
+    if any(e.posted_on >= bill.statement_date for e in svc.repo.entries(line.id, ("repayment",))):
+        raise Refused("instalment.repaid", "part of this bill was repaid already")
+    principal = svc.balances(line).get((None, PRINCIPAL, bill.statement_date), 0)
+    if principal <= 0:
+        raise NotFound("instalment.nothing", "the bill has no principal to spread")
+    fee_rate = product.bill_instalment_fees[periods]
+    schedule = instalment_plan(principal, periods, fee_rate, bill.due_date)
+    plan = InstalmentPlan(
+        line_id=line.id,
+        kind="bill",
+        principal_fen=principal,
+        fee_fen=schedule.fee_fen,
+        fee_rate=str(fee_rate),
+        periods=periods,
+        periods_billed=0,
+        fee_paid_by_seller=False,
+        created_on=today,
+    )
+    svc.session.add(plan)
+    svc.session.flush()
+    svc.post(
+        line,
+        "instalment",
+        [LegSpec(PRINCIPAL, -principal, bill.statement_date), LegSpec(INSTALMENT, principal, None)],
+        principal,
+        f"bill of {bill.statement_date} in {periods} parts",
+    )
+    first = schedule.periods[0]
+    _bill_part(svc, line, plan, first.principal_fen, first.fee_fen, bill.statement_date)
+    share = round_fen(Decimal(principal) * product.minimum_rate, Rounding.UP)
+    bill.minimum_fen = max(0, bill.minimum_fen - share) + first.principal_fen + first.fee_fen
+    bill.instalment_plan_id = plan.id
+    svc.session.flush()
+    return plan
+
+
+def merchant_instalment(
+    svc: LenderService,
+    account_code: str,
+    amount: Money,
+    periods: int,
+    seller_pays_fee: bool = False,
+    memo: str = "",
+) -> Entry:
+    """A purchase repaid in ``periods`` parts; the fee is the buyer's or the seller's."""
+    line = svc.spendable_line(account_code)
+    product = svc.product_of(line)
+    if periods not in product.merchant_instalment_fees:
+        raise InvalidInput(
+            "instalment.periods",
+            f"merchant instalments come in {sorted(product.merchant_instalment_fees)} periods",
+        )
+    hold = svc.authorize(account_code, amount, memo)
+    hold.status = "captured"
+    hold.captured_fen = amount.fen
+    line.held_fen -= amount.fen
+    fee_rate = product.merchant_instalment_fees[periods]
+    schedule = instalment_plan(amount.fen, periods, fee_rate, svc.clock.today())
+    plan = InstalmentPlan(
+        line_id=line.id,
+        kind="merchant",
+        principal_fen=amount.fen,
+        fee_fen=schedule.fee_fen,
+        fee_rate=str(fee_rate),
+        periods=periods,
+        periods_billed=0,
+        fee_paid_by_seller=seller_pays_fee,
+        created_on=svc.clock.today(),
+    )
+    svc.session.add(plan)
+    svc.session.flush()
+    legs = [LegSpec(INSTALMENT, amount.fen, None), LegSpec(CASH, -amount.fen)]
+    if seller_pays_fee and schedule.fee_fen:
+        legs += [LegSpec(SELLER_FEES, schedule.fee_fen), LegSpec(INCOME_FEE, -schedule.fee_fen)]
+    return svc.post(line, "purchase", legs, amount.fen, memo or f"instalment plan {plan.id}")
