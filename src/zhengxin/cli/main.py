@@ -6,27 +6,23 @@ no command shows a stack trace for bad input.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from zhengxin.bureau.ingest import Ingestor
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
 from zhengxin.cli import demo as demo_module
+from zhengxin.cli import lender as lender_cli
+from zhengxin.cli.guard import guard_all, guarded
 from zhengxin.kernel.clock import SystemClock
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import InvalidInput, ZhengxinError
+from zhengxin.kernel.errors import InvalidInput
 from zhengxin.kernel.settings import Settings
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(
     name="zhengxin",
@@ -36,22 +32,8 @@ app = typer.Typer(
 )
 bureau_app = typer.Typer(help="The bureau: ingest submission files, serve credit reports.")
 app.add_typer(bureau_app, name="bureau")
+app.add_typer(lender_cli.app, name="lender")
 console = Console()
-errors = Console(stderr=True)
-
-
-def guarded(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a ZhengxinError into a one-line message and exit status 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except ZhengxinError as exc:
-            errors.print(f"[bold red]error[/] {escape(f'[{exc.code}]')}: {escape(exc.message)}")
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 @app.command()
@@ -111,6 +93,10 @@ def bureau_report(
     with unit_of_work(engine) as session:
         report = ReportService(session, SystemClock()).report_for(id_number)
     console.print(report_renderable(report))
+
+
+guard_all(lender_cli.app)
+guard_all(lender_cli.loan_app)
 
 
 def main() -> None:

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="folder for SQLite files and outputs")
     lender_url: str | None = Field(default=None, description="the lender's database URL")
     bureau_url: str | None = Field(default=None, description="the bureau's database URL")
+    institution: str = Field(
+        default="Q10152900H0001", description="the lender's 14-character institution code"
+    )
+    products: Path | None = Field(
+        default=None, description="a TOML file of products replacing the lender's defaults"
+    )
 
     def database_url(self, system: str) -> str:
         """The URL for ``system`` ("lender" or "bureau"), defaulting to SQLite in ``data_dir``."""

@@ -77,6 +77,8 @@ def cut_statements(svc: LenderService, day: date) -> list[Statement]:
         product = svc.product_of(line)
         if day.day != product.bill_day or line.opened_on >= day or line.closed_on is not None:
             continue
+        if line.written_off_on is not None:
+            continue  # a written-off line is no longer billed; what is owed stays owed
         if svc.repo.statement_on(line.id, day) is not None:
             continue
         statement = cut_statement(svc, line, product, day)
@@ -129,8 +131,8 @@ def cut_statement(
         )
         balances = svc.balances(line)
     owed = books.owed(balances, None) - balances.get((None, INSTALMENT, None), 0)
-    if owed <= 0 and not statements:
-        return None
+    if owed <= 0:
+        return None  # nothing owed: no bill this month
     revolving = sum(
         amount
         for (loan, book, cycle), amount in balances.items()
@@ -303,6 +305,9 @@ def instalment_bill(svc: LenderService, account_code: str, periods: int) -> Inst
     _bill_part(svc, line, plan, first.principal_fen, first.fee_fen, bill.statement_date)
     share = round_fen(Decimal(principal) * product.minimum_rate, Rounding.UP)
     bill.minimum_fen = max(0, bill.minimum_fen - share) + first.principal_fen + first.fee_fen
+    # The bill is restated: paying it "in full" now means paying the first part, not the
+    # whole principal that moved into the plan.
+    bill.balance_fen = bill.balance_fen - principal + first.principal_fen + first.fee_fen
     bill.instalment_plan_id = plan.id
     svc.session.flush()
     return plan

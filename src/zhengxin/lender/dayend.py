@@ -12,7 +12,7 @@ are closed. Running it twice for one day changes nothing the second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from zhengxin.kernel.clock import month_end
@@ -48,15 +48,21 @@ def run_day_end(svc: LenderService, day: date) -> DayEnd:
 
 
 def write_off_due(svc: LenderService, day: date) -> int:
-    """Write off every line and loan more than the threshold past due at ``day``."""
+    """At month end, write off every line and loan that was more than the threshold past due
+    at the end of the month before: a month reported with status 7 and account status 41
+    (呆账, awaiting write-off) comes first, then the write-off (42) and B."""
     count = 0
+    day_before = day.replace(day=1) - timedelta(days=1)
     for line in svc.repo.lines_open_on(day):
         if line.closed_on is not None:
             continue
         threshold = svc.product_of(line).write_off_after_days
         if line.written_off_on is None:
             state = replay(
-                line.opened_on, billing.line_dues(svc, line), billing.line_payments(svc, line), day
+                line.opened_on,
+                billing.line_dues(svc, line),
+                billing.line_payments(svc, line),
+                day_before,
             )
             if state.days_past_due > threshold:
                 _write_off(svc, line, None, day)
@@ -68,7 +74,10 @@ def write_off_due(svc: LenderService, day: date) -> int:
                 continue
             product = svc.catalog.loan(item.product_code)
             state = replay(
-                item.drawn_on, loans.loan_dues(item, product), loans.loan_payments(svc, item), day
+                item.drawn_on,
+                loans.loan_dues(item, product),
+                loans.loan_payments(svc, item),
+                day_before,
             )
             if state.days_past_due > threshold:
                 _write_off(svc, line, item.id, day)

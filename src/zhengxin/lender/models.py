@@ -67,7 +67,7 @@ class CreditLine(LenderBase):
     cash_limit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     used_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     held_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(20), default="open")
     close_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)

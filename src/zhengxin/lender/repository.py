@@ -39,13 +39,13 @@ class LenderRepository:
     def line_by_code(self, account_code: str, *, for_update: bool = False) -> CreditLine | None:
         query = select(CreditLine).where(CreditLine.account_code == account_code)
         if for_update:
-            query = query.with_for_update()
+            query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(query)
 
     def line_by_id(self, line_id: int, *, for_update: bool = False) -> CreditLine:
         query = select(CreditLine).where(CreditLine.id == line_id)
         if for_update:
-            query = query.with_for_update()
+            query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(query).one()
 
     def lines(self) -> Sequence[CreditLine]:
@@ -126,7 +126,7 @@ class LenderRepository:
     def hold(self, hold_id: int, *, for_update: bool = False) -> Hold | None:
         query = select(Hold).where(Hold.id == hold_id)
         if for_update:
-            query = query.with_for_update()
+            query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(query)
 
     def hold_by_key(self, line_id: int, key: str) -> Hold | None:

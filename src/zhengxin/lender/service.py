@@ -179,10 +179,7 @@ class LenderService:
 
     def capture(self, hold_id: int, amount: Money | None = None, memo: str = "") -> Entry:
         """Turn a hold into a purchase, in full or in part; the rest of the hold is released."""
-        hold = self.repo.hold(hold_id, for_update=True)
-        if hold is None:
-            raise NotFound("hold.unknown", f"no hold {hold_id}")
-        line = self.repo.line_by_id(hold.line_id, for_update=True)
+        hold, line = self._locked_hold(hold_id)
         if hold.status != "held":
             raise Conflict("hold.not_open", f"hold {hold_id} is {hold.status}, not held")
         take = amount if amount is not None else Money(hold.amount_fen, line.currency)
@@ -205,22 +202,33 @@ class LenderService:
 
     def void(self, hold_id: int) -> Hold:
         """Release a hold without a purchase."""
-        hold = self.repo.hold(hold_id, for_update=True)
-        if hold is None:
-            raise NotFound("hold.unknown", f"no hold {hold_id}")
+        hold, line = self._locked_hold(hold_id)
         if hold.status != "held":
             raise Conflict("hold.not_open", f"hold {hold_id} is {hold.status}, not held")
-        line = self.repo.line_by_id(hold.line_id, for_update=True)
         hold.status = "voided"
         line.held_fen -= hold.amount_fen
         self.session.flush()
         return hold
 
+    def _locked_hold(self, hold_id: int) -> tuple[Hold, CreditLine]:
+        """The hold and its line, locked line first (the order every writer uses)."""
+        found = self.repo.hold(hold_id)
+        if found is None:
+            raise NotFound("hold.unknown", f"no hold {hold_id}")
+        line = self.repo.line_by_id(found.line_id, for_update=True)
+        hold = self.repo.hold(hold_id, for_update=True)
+        assert hold is not None
+        return hold, line
+
     def expire_holds(self, day: date) -> int:
         """Release every hold whose life ended before ``day``."""
         expired = 0
-        for hold in self.repo.holds_expiring(day):
-            line = self.repo.line_by_id(hold.line_id, for_update=True)
+        for candidate in self.repo.holds_expiring(day):
+            # Lock the line, then read the hold again: a capture may have won the race.
+            line = self.repo.line_by_id(candidate.line_id, for_update=True)
+            hold = self.repo.hold(candidate.id, for_update=True)
+            if hold is None or hold.status != "held":
+                continue
             hold.status = "expired"
             line.held_fen -= hold.amount_fen
             expired += 1

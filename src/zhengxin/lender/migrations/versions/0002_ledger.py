@@ -169,7 +169,7 @@ def upgrade() -> None:
             sa.Column("held_fen", sa.BigInteger(), nullable=False, server_default="0")
         )
         batch_op.add_column(
-            sa.Column("status", sa.String(length=10), nullable=False, server_default="open")
+            sa.Column("status", sa.String(length=20), nullable=False, server_default="open")
         )
         batch_op.add_column(sa.Column("close_requested_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("written_off_on", sa.Date(), nullable=True))
