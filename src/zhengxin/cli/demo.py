@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,21 +18,22 @@ from zhengxin.kernel.db import unit_of_work
 from zhengxin.kernel.errors import ZhengxinError
 from zhengxin.kernel.identity import mask_id
 from zhengxin.pboc import read_submission
+from zhengxin.simulation.personas import cast, crowd
 from zhengxin.simulation.world import LENDER_CODE, LENDER_NAME, MonthSummary, World
 
 SHOWN_IN_FULL = ("overdue", "closer")
 
 
-def run(console: Console, folder: Path, start: date, months: int) -> None:
+def run(console: Console, folder: Path, start: date, months: int, crowd_size: int = 200) -> None:
     """Simulate ``months`` months from ``start`` and print what happened and the reports."""
-    world = World.create(folder, start)
+    world = World.create(folder, start, cast(start) + crowd(start, crowd_size))
     console.print(Rule("Zhengxin demo: lender → 二代 file → bureau → credit report"))
     console.print(
         f"Lender {LENDER_NAME} ({LENDER_CODE}) runs a Huabei-like revolving line "
         "(R1, bill day 1st, due 10th, minimum 10 %).\n"
         f"One bureau, its own database. Clock fixed at {start}; {months} months simulated.\n"
     )
-    people = Table(title="The people", show_lines=False)
+    people = Table(title=f"Seven of them, whose reports follow (and {crowd_size} more)")
     for column in ("who", "ID number", "opens", "limit", "story"):
         people.add_column(column)
     for p in world.people:
@@ -74,21 +76,41 @@ def run(console: Console, folder: Path, start: date, months: int) -> None:
 
     with unit_of_work(world.bureau_engine) as session:
         reports = ReportService(session, world.clock)
-        grids = Table(title="The bureau's 24-month grids, one line per person")
+        grids = Table(title="The bureau's 24-month grids: the seven, and some of the crowd")
         grids.add_column("who")
+        grids.add_column("behaviour")
         grids.add_column("months")
         grids.add_column("grid (oldest → newest)", no_wrap=True)
+        outcomes: dict[str, Counter[str]] = {}
+        shown_from_crowd = 0
         for p in world.people:
             if p.key not in world.accounts:
                 continue  # opens after the simulated months
             report = reports.report_for(world.id_number(p))
             for section in report.accounts:
+                latest = section.latest.repayment_status if section.latest else "-"
+                outcomes.setdefault(
+                    p.story if p.key.startswith("crowd") else "the seven", Counter()
+                )[latest] += 1
+                troubled = any(c.status in ("B", "7", "3") for c in section.grid)
+                if p.key.startswith("crowd") and not (troubled and shown_from_crowd < 8):
+                    continue
+                shown_from_crowd += p.key.startswith("crowd")
                 grids.add_row(
                     p.name,
+                    p.story if p.key.startswith("crowd") else p.style,
                     f"{section.grid_start:%Y-%m}…{section.grid_end:%Y-%m}",
                     section.grid_text,
                 )
         console.print(grids)
+        crowd_table = Table(title="Everyone at the bureau: latest repayment status by behaviour")
+        crowd_table.add_column("behaviour")
+        codes = sorted({code for counter in outcomes.values() for code in counter})
+        for code in codes:
+            crowd_table.add_column(code, justify="right")
+        for behaviour, counter in sorted(outcomes.items()):
+            crowd_table.add_row(behaviour, *[str(counter.get(code, "")) for code in codes])
+        console.print(crowd_table)
         for p in world.people:
             if p.key in SHOWN_IN_FULL and p.key in world.accounts:
                 console.print(Rule(f"Credit report of {p.name}: {p.story}"))

@@ -44,6 +44,7 @@ def demo(
     folder: Annotated[Path, typer.Option(help="where the demo keeps its databases")] = Path(
         "var/demo"
     ),
+    crowd: Annotated[int, typer.Option(help="synthetic users besides the seven", min=0)] = 200,
 ) -> None:
     """Run the whole chain for a handful of synthetic people over simulated months."""
     try:
@@ -52,7 +53,7 @@ def demo(
         raise InvalidInput(
             "demo.start", f"--start must be a date YYYY-MM-DD; got {start!r}"
         ) from None
-    demo_module.run(console, folder, first_day, months)
+    demo_module.run(console, folder, first_day, months, crowd)
 
 
 @bureau_app.command("ingest")

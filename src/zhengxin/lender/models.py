@@ -25,7 +25,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from zhengxin.kernel.db import NAMING_CONVENTION
 
@@ -132,6 +132,7 @@ class Entry(LenderBase):
     memo: Mapped[str] = mapped_column(String(200), default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), nullable=True)
+    legs: Mapped[list[Leg]] = relationship(back_populates="entry", lazy="raise_on_sql")
 
 
 class Leg(LenderBase):
@@ -148,6 +149,7 @@ class Leg(LenderBase):
     cycle: Mapped[date | None] = mapped_column(Date, nullable=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     posted_on: Mapped[date] = mapped_column(Date)
+    entry: Mapped[Entry] = relationship(back_populates="legs", lazy="raise_on_sql")
 
 
 class Statement(LenderBase):

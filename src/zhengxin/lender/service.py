@@ -238,16 +238,26 @@ class LenderService:
     def purchase(
         self, account_code: str, amount: Money, memo: str = "", key: str | None = None
     ) -> Entry:
-        """Authorize and capture at once (a purchase that needs no separate settlement)."""
-        if key is not None:
-            line = self.line(account_code)
-            if (done := self.repo.entry_by_key(line.id, key)) is not None:
-                return self.replayed(done, "purchase", amount)
-        hold = self.authorize(account_code, amount, memo)
-        entry = self.capture(hold.id, memo=memo)
-        entry.idempotency_key = key
-        self.session.flush()
-        return entry
+        """Spend at once: the limit is checked and the purchase posted in one step, with no
+        hold in between (a purchase that needs no separate settlement)."""
+        line = self.spendable_line(account_code)
+        check_amount(amount, line.currency, what="purchase")
+        if key is not None and (done := self.repo.entry_by_key(line.id, key)) is not None:
+            return self.replayed(done, "purchase", amount)
+        available = self.available(line)
+        if amount.fen > available.fen:
+            raise Refused(
+                "line.insufficient_limit",
+                f"purchase of {amount} exceeds the available limit of {available}",
+            )
+        return self.post(
+            line,
+            "purchase",
+            [LegSpec(PRINCIPAL, amount.fen), LegSpec(CASH, -amount.fen)],
+            amount.fen,
+            memo,
+            key,
+        )
 
     def refund(
         self, account_code: str, amount: Money, memo: str = "", key: str | None = None
@@ -464,21 +474,19 @@ class LenderService:
             created_at=self.clock.now(),
             memo=memo[:200],
             idempotency_key=key,
+            legs=[
+                Leg(
+                    line_id=line.id,
+                    loan_id=leg.loan_id,
+                    book=leg.book,
+                    cycle=leg.cycle,
+                    amount_fen=leg.amount_fen,
+                    posted_on=day,
+                )
+                for leg in checked
+            ],
         )
         self.session.add(entry)
-        self.session.flush()
-        self.session.add_all(
-            Leg(
-                entry_id=entry.id,
-                line_id=line.id,
-                loan_id=leg.loan_id,
-                book=leg.book,
-                cycle=leg.cycle,
-                amount_fen=leg.amount_fen,
-                posted_on=day,
-            )
-            for leg in checked
-        )
         line.used_fen += sum(
             leg.amount_fen for leg in checked if leg.loan_id is None and leg.book in _USED_BOOKS
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from zhengxin.kernel.money import Money
 
@@ -48,7 +49,29 @@ class Persona:
     closes_on: date | None = None
     overdue_from: date | None = None
     overdue_until: date | None = None
+    cash_limit: Money | None = None
+    loan_on: date | None = None
+    loan: Money | None = None
+    loan_periods: int = 12
     rng: random.Random = field(default_factory=lambda: random.Random(0))
+
+    def busy(self, day: date) -> bool:
+        """Whether the person might do anything on ``day`` (a cheap test before the work)."""
+        if day < self.opens_on:
+            return False
+        return (
+            day == self.opens_on
+            or day.day in self.spend_days
+            or day.day in _PAY_DAYS
+            or day in (self.closes_on, self.overdue_until, self.loan_on)
+            or (self.loan_on is not None and day.day == self.loan_on.day)
+        )
+
+    def pays_loans_on(self, day: date) -> bool:
+        """Whether the person repays a loan period falling due on ``day``."""
+        return not (
+            self.overdue_from and self.overdue_from <= day < (self.overdue_until or date.max)
+        )
 
     def actions(self, day: date, bill: Bill | None, owed: Money, available: Money) -> list[Action]:
         """What this person does on ``day``."""
@@ -84,8 +107,13 @@ class Persona:
             return []
         if self.style == "minimum":
             return [Action("repay", min(bill.minimum, owed), "minimum payment")]
+        if self.style == "revolver":
+            part = max(bill.minimum, bill.balance.times(Decimal("0.4")))
+            return [Action("repay", min(part, owed), "part of the bill")]
         return [Action("repay", min(bill.balance, owed), "statement paid in full")]
 
+
+_PAY_DAYS = (8, 15)  # two days before the due date (10th), and five days after it
 
 _MERCHANTS = (
     "超市 supermarket",
@@ -191,3 +219,97 @@ def cast(start: date, seed: int = 7) -> list[Persona]:
     for person in people:
         person.rng = random.Random(rng.random())
     return people
+
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹"
+_GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "晓东",
+    "婷婷",
+    "浩然",
+    "子涵",
+    "欣怡",
+    "宇轩",
+    "梓萱",
+]
+_AREAS = ("110105", "310115", "440305", "330106", "510104", "320102", "420106", "500103")
+
+# Behaviour mix of the crowd, as shares of people (most people pay in full; a few default).
+_MIX = (
+    ("full", 0.50),
+    ("minimum", 0.15),
+    ("revolver", 0.12),
+    ("late", 0.07),
+    ("spell", 0.06),
+    ("dormant", 0.04),
+    ("closer", 0.03),
+    ("defaulter", 0.03),
+)
+
+
+def crowd(start: date, size: int, seed: int = 11) -> list[Persona]:
+    """``size`` synthetic people opening lines over the first year, behaving per ``_MIX``.
+
+    About one in five also has a cash limit and draws a loan some months after opening.
+    """
+    rng = random.Random(seed)
+    people: list[Persona] = []
+    styles = [style for style, _ in _MIX]
+    weights = [share for _, share in _MIX]
+    for i in range(size):
+        style = rng.choices(styles, weights)[0]
+        opens = _shift(start, rng.randrange(0, 12), rng.randrange(1, 29))
+        person = Persona(
+            key=f"crowd-{i:04d}",
+            name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+            birth=date(rng.randrange(1970, 2004), rng.randrange(1, 13), rng.randrange(1, 29)),
+            area=rng.choice(_AREAS),
+            sequence=i % 1000,
+            opens_on=opens,
+            limit=Money.yuan(rng.choice((2000, 3000, 5000, 8000, 10000, 20000, 50000))),
+            style="full" if style in ("spell", "closer", "defaulter") else style,
+            story=style,
+            spend_days=tuple(sorted(rng.sample(range(2, 28), rng.randrange(1, 4)))),
+            rng=random.Random(rng.random()),
+        )
+        if style == "spell":
+            person.overdue_from = _shift(opens, rng.randrange(3, 8), 1)
+            person.overdue_until = _shift(person.overdue_from, rng.randrange(1, 4), 20)
+        elif style == "defaulter":
+            person.overdue_from = _shift(opens, rng.randrange(2, 6), 1)
+        elif style == "closer":
+            person.closes_on = _shift(opens, rng.randrange(6, 14), 16)
+        if style not in ("closer", "dormant") and rng.random() < 0.2:
+            person.cash_limit = Money.yuan(rng.choice((5000, 10000, 20000)))
+            person.loan_on = _shift(opens, rng.randrange(1, 6), rng.randrange(1, 29))
+            person.loan = Money.yuan(rng.choice((1000, 2000, 5000)))
+            person.loan_periods = rng.choice((6, 12))
+        people.append(person)
+    return people
+
+
+def _shift(day: date, months: int, day_of_month: int) -> date:
+    y, m = divmod(day.month - 1 + months, 12)
+    return date(day.year + y, m + 1, day_of_month)

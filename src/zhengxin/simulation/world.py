@@ -56,6 +56,7 @@ class World:
     people: list[Persona]
     institution: InstitutionCode = field(default_factory=lambda: InstitutionCode(LENDER_CODE))
     accounts: dict[str, str] = field(default_factory=dict)
+    loans: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def create(cls, folder: Path, start: date, people: list[Persona] | None = None) -> World:
@@ -123,15 +124,20 @@ class World:
             tally.files.append((furnished.path.name, result))
 
     def _act(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
+        if not person.busy(day):
+            return
         code = self.accounts.get(person.key)
         if code is None:
             if day == person.opens_on:
-                line = lender.open_line(self.id_number(person), person.name, person.limit)
+                line = lender.open_line(
+                    self.id_number(person), person.name, person.limit, cash_limit=person.cash_limit
+                )
                 self.accounts[person.key] = line.account_code
                 tally.opened += 1
             return
+        self._borrow(lender, person, day, tally)
         line = lender.line(code)
-        if line.closed_on is not None:
+        if line.status in ("closed", "written_off"):
             return
         owed = lender.owed(line)
         statements = lender.repo.statements(line.id)
@@ -154,6 +160,31 @@ class World:
                 tally.repaid += action.amount
             elif action.kind == "close":
                 lender.close_line(code)
+
+    def _borrow(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
+        """Draw the person's loan on its day, and repay each period on its due date."""
+        code = self.accounts[person.key]
+        if day == person.loan_on and person.loan is not None:
+            line = lender.line(code)
+            if line.status == "open":
+                drawn = lender.draw_loan(code, person.loan, person.loan_periods)
+                self.loans[person.key] = drawn.account_code
+            return
+        loan_code = self.loans.get(person.key)
+        if loan_code is None or not person.pays_loans_on(day):
+            return
+        loan = lender.repo.loan_by_code(loan_code)
+        if loan is None or loan.settled_on is not None or loan.written_off_on is not None:
+            return
+        line = lender.repo.line_by_id(loan.line_id)
+        due = sum(
+            amount
+            for (loan_id, book, cycle), amount in lender.balances(line).items()
+            if loan_id == loan.id and cycle is not None and cycle <= day and amount > 0
+        )
+        if due > 0:
+            lender.repay_loan(loan_code, Money(due))
+            tally.repaid += Money(due)
 
 
 @dataclass
