@@ -20,6 +20,7 @@ On the bill day, for each line, in this order:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ from zhengxin.lender.books import (
     PRINCIPAL,
     SELLER_FEES,
     LegSpec,
+    Position,
 )
 from zhengxin.lender.delinquency import Due, Paid, replay
 from zhengxin.lender.models import CreditLine, Entry, InstalmentPlan, Statement
@@ -70,163 +72,205 @@ def line_payments(svc: LenderService, line: CreditLine) -> list[Paid]:
     ]
 
 
-def cut_statements(svc: LenderService, day: date) -> list[Statement]:
-    """Cut the bill of every open line whose bill day is ``day``; idempotent per day."""
-    cut = []
-    for line in svc.repo.lines_open_on(day):
-        product = svc.product_of(line)
-        if day.day != product.bill_day or line.opened_on >= day or line.closed_on is not None:
-            continue
-        if line.written_off_on is not None:
-            continue  # a written-off line is no longer billed; what is owed stays owed
-        if svc.repo.statement_on(line.id, day) is not None:
-            continue
-        statement = cut_statement(svc, line, product, day)
-        if statement is not None:
-            cut.append(statement)
+@dataclass(slots=True)
+class LineBook:
+    """What billing needs to know about one line, loaded in bulk for many lines at once."""
+
+    line: CreditLine
+    product: RevolvingProduct
+    balances: dict[Position, int]
+    statements: list[Statement]
+    payments: list[Paid]
+    settlements: list[tuple[date, int]]
+    """Repayments and refunds (day, amount): what counts toward paying a bill in full."""
+    plans: list[InstalmentPlan]
+    legs: list[tuple[date, int]] = field(default_factory=list)
+    """Changes (day, amount) to billed principal and instalment parts, for interest."""
+
+
+@dataclass(slots=True)
+class Posting:
+    line_id: int
+    kind: str
+    legs: list[LegSpec]
+    amount_fen: int
+    memo: str = ""
+
+
+@dataclass(slots=True)
+class Bill:
+    """The outcome of one line's bill day: what to post and the statement (if any)."""
+
+    postings: list[Posting]
+    statement: Statement | None
+    plans_billed: list[InstalmentPlan]
+
+
+def cut_statements(svc: LenderService, day: date, chunk: int = 2000) -> list[Statement]:
+    """Cut the bill of every open line whose bill day is ``day``; idempotent per day.
+
+    Lines are taken in chunks: each chunk's data is read in a few queries, every bill is
+    computed in memory by :func:`compute_bill`, and the results are written in bulk.
+    """
+    candidates = [
+        line for line in svc.repo.lines_to_bill(day) if svc.product_of(line).bill_day == day.day
+    ]
+    cut: list[Statement] = []
+    for start in range(0, len(candidates), chunk):
+        group = candidates[start : start + chunk]
+        bills = [compute_bill(book, day) for book in load_books(svc, group)]
+        svc.repo.write_bills(bills, svc.clock.now(), day)
+        cut.extend(b.statement for b in bills if b.statement is not None)
     return cut
 
 
-def cut_statement(
-    svc: LenderService, line: CreditLine, product: RevolvingProduct, day: date
-) -> Statement | None:
-    statements = svc.repo.statements(line.id)
-    previous = statements[-1] if statements else None
-    yesterday = day - timedelta(days=1)
-    state = replay(line.opened_on, line_dues(svc, line), line_payments(svc, line), yesterday)
+def load_books(svc: LenderService, lines: list[CreditLine]) -> list[LineBook]:
+    """Read what billing needs for ``lines`` in a handful of queries."""
+    ids = [line.id for line in lines]
+    balances = svc.repo.line_balances(ids)
+    statements = svc.repo.statements_of(ids)
+    settlements = svc.repo.settlements_of(ids)
+    plans = svc.repo.open_plans_of(ids)
+    out = []
+    for line in lines:
+        line_settlements = settlements.get(line.id, [])
+        out.append(
+            LineBook(
+                line=line,
+                product=svc.product_of(line),
+                balances=balances.get(line.id, {}),
+                statements=statements.get(line.id, []),
+                payments=[Paid(d, a) for d, a, kind in line_settlements if kind == "repayment"],
+                settlements=[(d, a) for d, a, _ in line_settlements],
+                plans=plans.get(line.id, []),
+            )
+        )
+    legs = svc.repo.billed_principal_changes([b.line.id for b in out if _owes_interest(b)])
+    for book in out:
+        book.legs = legs.get(book.line.id, [])
+    return out
 
-    interest = 0
-    late_fee = 0
+
+def _owes_interest(book: LineBook) -> bool:
+    """Whether the previous bill was left partly unpaid after its due date."""
+    if not book.statements:
+        return False
+    previous = book.statements[-1]
+    paid = sum(
+        amount
+        for day, amount in book.settlements
+        if previous.statement_date <= day <= previous.due_date
+    )
+    return paid < previous.balance_fen
+
+
+def compute_bill(book: LineBook, day: date) -> Bill:
+    """One line's bill day, in memory (see the module's docstring for the steps)."""
+    product = book.product
+    balances = dict(book.balances)
+    previous = book.statements[-1] if book.statements else None
+    dues = [Due(s.statement_date, s.due_date, s.minimum_fen) for s in book.statements]
+    state = replay(book.line.opened_on, dues, book.payments, day - timedelta(days=1))
+    postings: list[Posting] = []
+
+    def post(kind: str, legs: list[LegSpec], amount: int, memo: str = "") -> None:
+        postings.append(Posting(book.line.id, kind, legs, amount, memo))
+        books.apply(balances, legs)
+
+    interest = late_fee = 0
     if previous is not None:
-        interest = _interest(svc, line, product, previous, day)
+        if _owes_interest(book):
+            interest = _interest(book, previous, dues, day)
         missed = sum(o.remaining_fen for o in state.overdue if o.due_date == previous.due_date)
         late_fee = round_fen(Decimal(missed) * product.late_fee_rate, Rounding.HALF_UP)
     if interest:
-        svc.post(
-            line,
+        post(
             "interest",
             [LegSpec(INTEREST, interest, day), LegSpec(INCOME_INTEREST, -interest)],
             interest,
-            on=day,
         )
     if late_fee:
-        svc.post(
-            line,
+        post(
             "late_fee",
             [LegSpec(PENALTY, late_fee, day), LegSpec(INCOME_PENALTY, -late_fee)],
             late_fee,
-            on=day,
         )
-    instalment_parts, instalment_fees = _bill_instalments(svc, line, day)
-
-    balances = svc.balances(line)
+    parts = fees = 0
+    billed_plans = []
+    for plan in book.plans:
+        if plan.periods_billed >= plan.periods or plan.created_on >= day:
+            continue
+        schedule = instalment_plan(plan.principal_fen, plan.periods, Decimal(plan.fee_rate), day)
+        period = schedule.periods[plan.periods_billed]
+        legs = [
+            LegSpec(INSTALMENT, -period.principal_fen, None),
+            LegSpec(INSTALMENT, period.principal_fen, day),
+        ]
+        if period.fee_fen and not plan.fee_paid_by_seller:
+            legs += [LegSpec(FEE, period.fee_fen, day), LegSpec(INCOME_FEE, -period.fee_fen)]
+            fees += period.fee_fen
+        memo = f"plan {plan.id} part {plan.periods_billed + 1}"
+        post("instalment", legs, period.principal_fen, memo)
+        parts += period.principal_fen
+        billed_plans.append(plan)
     unbilled = balances.get((None, PRINCIPAL, None), 0)
     if unbilled > 0:
-        svc.post(
-            line,
-            "bill",
-            [LegSpec(PRINCIPAL, -unbilled, None), LegSpec(PRINCIPAL, unbilled, day)],
-            unbilled,
-            on=day,
-        )
-        balances = svc.balances(line)
+        legs = [LegSpec(PRINCIPAL, -unbilled, None), LegSpec(PRINCIPAL, unbilled, day)]
+        post("bill", legs, unbilled)
     owed = books.owed(balances, None) - balances.get((None, INSTALMENT, None), 0)
     if owed <= 0:
-        return None  # nothing owed: no bill this month
+        return Bill(postings, None, billed_plans)  # nothing owed: no bill this month
     revolving = sum(
         amount
-        for (loan, book, cycle), amount in balances.items()
-        if loan is None and book == PRINCIPAL and cycle is not None and amount > 0
+        for (loan, b, cycle), amount in balances.items()
+        if loan is None and b == PRINCIPAL and cycle is not None and amount > 0
     )
-    past_due = min(state.past_due_fen, max(owed, 0))
+    past_due = min(state.past_due_fen, owed)
     extras_today = sum(
         amount
-        for (loan, book, cycle), amount in balances.items()
-        if loan is None and book in _BILLED_EXTRAS and cycle == day and amount > 0
+        for (loan, b, cycle), amount in balances.items()
+        if loan is None and b in _BILLED_EXTRAS and cycle == day and amount > 0
     )
     share = round_fen(Decimal(max(revolving - past_due, 0)) * product.minimum_rate, Rounding.UP)
-    minimum = max(0, min(max(owed, 0) - past_due, share + extras_today))
     statement = Statement(
-        line_id=line.id,
+        line_id=book.line.id,
         statement_date=day,
         due_date=due_date_for(day, product),
-        new_principal_fen=unbilled,
-        instalment_fen=instalment_parts,
+        new_principal_fen=max(unbilled, 0),
+        instalment_fen=parts,
         interest_fen=interest,
-        fee_fen=instalment_fees + late_fee,
-        balance_fen=max(owed, 0),
+        fee_fen=fees + late_fee,
+        balance_fen=owed,
         past_due_fen=past_due,
-        minimum_fen=minimum,
+        minimum_fen=max(0, min(owed - past_due, share + extras_today)),
     )
-    svc.session.add(statement)
-    svc.session.flush()
-    return statement
+    return Bill(postings, statement, billed_plans)
 
 
-def _interest(
-    svc: LenderService,
-    line: CreditLine,
-    product: RevolvingProduct,
-    previous: Statement,
-    day: date,
-) -> int:
+def _interest(book: LineBook, previous: Statement, dues: list[Due], day: date) -> int:
     """Revolving and overdue interest for the cycle from ``previous`` to ``day``."""
-    legs = [
-        leg
-        for leg in svc.repo.legs(line.id)
-        if leg.loan_id is None
-        and leg.book in (PRINCIPAL, INSTALMENT)
-        and leg.cycle is not None
-        and leg.cycle <= previous.statement_date
-    ]
-    repaid_by_due = sum(
-        e.amount_fen
-        for e in svc.repo.entries(line.id, ("repayment", "refund"))
-        if previous.statement_date <= e.posted_on <= previous.due_date and e.loan_id is None
-    )
-    if repaid_by_due >= previous.balance_fen:
-        return 0
+    product = book.product
     changes: dict[date, int] = defaultdict(int)
-    for leg in legs:
-        changes[leg.posted_on] += leg.amount_fen
-    dues = line_dues(svc, line)
-    payments = line_payments(svc, line)
+    for posted_on, amount in book.legs:
+        changes[posted_on] += amount
     same_rates = product.revolving_daily_rate == product.overdue_daily_rate
+    full = product.interest_method is InterestMethod.FULL_FROM_BILL_DAY
     total = Decimal(0)
     unpaid = sum(v for d, v in changes.items() if d < previous.statement_date)
     original = unpaid + changes.get(previous.statement_date, 0)
     current = previous.statement_date
     while current < day:
         unpaid += changes.get(current, 0)
-        base = unpaid
-        if (
-            product.interest_method is InterestMethod.FULL_FROM_BILL_DAY
-            and current <= previous.due_date
-        ):
-            base = max(unpaid, original)
+        base = max(unpaid, original) if full and current <= previous.due_date else unpaid
         base = max(base, 0)
         overdue = 0
         if not same_rates and base:
-            overdue = min(base, replay(line.opened_on, dues, payments, current).past_due_fen)
-        total += (
-            base - overdue
-        ) * product.revolving_daily_rate + overdue * product.overdue_daily_rate
+            state = replay(book.line.opened_on, dues, book.payments, current)
+            overdue = min(base, state.past_due_fen)
+        total += (base - overdue) * product.revolving_daily_rate
+        total += overdue * product.overdue_daily_rate
         current += timedelta(days=1)
     return round_fen(total, Rounding.HALF_UP)
-
-
-def _bill_instalments(svc: LenderService, line: CreditLine, day: date) -> tuple[int, int]:
-    """Bill the next part of each open plan; returns (principal parts, fees) billed."""
-    parts = fees = 0
-    for plan in svc.repo.plans(line.id):
-        if plan.periods_billed >= plan.periods or plan.created_on >= day:
-            continue
-        schedule = instalment_plan(plan.principal_fen, plan.periods, Decimal(plan.fee_rate), day)
-        period = schedule.periods[plan.periods_billed]
-        _bill_part(svc, line, plan, period.principal_fen, period.fee_fen, day)
-        parts += period.principal_fen
-        fees += 0 if plan.fee_paid_by_seller else period.fee_fen
-    return parts, fees
 
 
 def _bill_part(

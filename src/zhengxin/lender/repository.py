@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from zhengxin.lender.books import Position
+from zhengxin.lender.books import INSTALMENT, PRINCIPAL, Position, check_balanced
 from zhengxin.lender.models import (
     CreditLine,
     Entry,
@@ -20,6 +21,9 @@ from zhengxin.lender.models import (
     Statement,
     Subject,
 )
+
+if TYPE_CHECKING:
+    from zhengxin.lender.billing import Bill
 
 
 class LenderRepository:
@@ -146,6 +150,140 @@ class LenderRepository:
             )
         )
         return int(total or 0)
+
+    # -- bulk reads and writes for the bill day ----------------------------------------
+
+    def lines_to_bill(self, day: date) -> Sequence[CreditLine]:
+        """Open lines opened before ``day`` that have no bill dated ``day`` yet."""
+        billed = select(Statement.line_id).where(Statement.statement_date == day)
+        return self.session.scalars(
+            select(CreditLine)
+            .where(
+                CreditLine.opened_on < day,
+                CreditLine.closed_on.is_(None),
+                CreditLine.written_off_on.is_(None),
+                CreditLine.id.not_in(billed),
+            )
+            .order_by(CreditLine.id)
+        ).all()
+
+    def line_balances(self, ids: list[int]) -> dict[int, dict[Position, int]]:
+        """The non-zero positions of the lines themselves (not their loans), by line."""
+        out: dict[int, dict[Position, int]] = {i: {} for i in ids}
+        rows = self.session.execute(
+            select(Leg.line_id, Leg.book, Leg.cycle, func.sum(Leg.amount_fen))
+            .where(Leg.line_id.in_(ids), Leg.loan_id.is_(None))
+            .group_by(Leg.line_id, Leg.book, Leg.cycle)
+        )
+        for line_id, book, cycle, total in rows:
+            if total:
+                out[line_id][(None, book, cycle)] = int(total)
+        return out
+
+    def statements_of(self, ids: list[int]) -> dict[int, list[Statement]]:
+        out: dict[int, list[Statement]] = {}
+        for statement in self.session.scalars(
+            select(Statement)
+            .where(Statement.line_id.in_(ids))
+            .order_by(Statement.line_id, Statement.statement_date)
+        ):
+            out.setdefault(statement.line_id, []).append(statement)
+        return out
+
+    def settlements_of(self, ids: list[int]) -> dict[int, list[tuple[date, int, str]]]:
+        """Repayments and refunds on the lines themselves: (day, amount, kind), in order."""
+        out: dict[int, list[tuple[date, int, str]]] = {}
+        rows = self.session.execute(
+            select(Entry.line_id, Entry.posted_on, Entry.amount_fen, Entry.kind)
+            .where(
+                Entry.line_id.in_(ids),
+                Entry.loan_id.is_(None),
+                Entry.kind.in_(("repayment", "refund")),
+            )
+            .order_by(Entry.line_id, Entry.id)
+        )
+        for line_id, posted_on, amount, kind in rows:
+            out.setdefault(line_id, []).append((posted_on, int(amount), kind))
+        return out
+
+    def open_plans_of(self, ids: list[int]) -> dict[int, list[InstalmentPlan]]:
+        out: dict[int, list[InstalmentPlan]] = {}
+        for plan in self.session.scalars(
+            select(InstalmentPlan)
+            .where(
+                InstalmentPlan.line_id.in_(ids),
+                InstalmentPlan.periods_billed < InstalmentPlan.periods,
+            )
+            .order_by(InstalmentPlan.id)
+        ):
+            out.setdefault(plan.line_id, []).append(plan)
+        return out
+
+    def billed_principal_changes(self, ids: list[int]) -> dict[int, list[tuple[date, int]]]:
+        """Every change to billed principal and instalment parts of the lines: (day, amount)."""
+        out: dict[int, list[tuple[date, int]]] = {}
+        if not ids:
+            return out
+        rows = self.session.execute(
+            select(Leg.line_id, Leg.posted_on, Leg.cycle, Leg.amount_fen).where(
+                Leg.line_id.in_(ids),
+                Leg.loan_id.is_(None),
+                Leg.book.in_((PRINCIPAL, INSTALMENT)),
+                Leg.cycle.is_not(None),
+            )
+        )
+        for line_id, posted_on, _, amount in rows:
+            out.setdefault(line_id, []).append((posted_on, int(amount)))
+        return out
+
+    def write_bills(self, bills: Sequence[Bill], now: datetime, day: date) -> None:
+        """Insert the entries, legs and statements of many bills in a few statements."""
+        postings = [p for b in bills for p in b.postings]
+        if postings:
+            entry_rows = [
+                {
+                    "line_id": p.line_id,
+                    "loan_id": None,
+                    "kind": p.kind,
+                    "amount_fen": p.amount_fen,
+                    "posted_on": day,
+                    "created_at": now,
+                    "memo": p.memo[:200],
+                    "idempotency_key": None,
+                    "reverses_id": None,
+                }
+                for p in postings
+            ]
+            ids = self.session.scalars(
+                insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entry_rows
+            ).all()
+            leg_rows = [
+                {
+                    "entry_id": entry_id,
+                    "line_id": row["line_id"],
+                    "loan_id": leg.loan_id,
+                    "book": leg.book,
+                    "cycle": leg.cycle,
+                    "amount_fen": leg.amount_fen,
+                    "posted_on": day,
+                }
+                for entry_id, row, p in zip(ids, entry_rows, postings, strict=True)
+                for leg in check_balanced(p.legs)
+            ]
+            self.session.execute(insert(Leg), leg_rows)
+        statements = [b.statement for b in bills if b.statement is not None]
+        if statements:
+            self.session.execute(
+                insert(Statement),
+                [
+                    {c.key: getattr(s, c.key) for c in Statement.__table__.columns if c.key != "id"}
+                    for s in statements
+                ],
+            )
+        for bill in bills:
+            for plan in bill.plans_billed:
+                plan.periods_billed += 1
+        self.session.flush()
 
     # -- statements and plans -----------------------------------------------------------
 
