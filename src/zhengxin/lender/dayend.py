@@ -19,7 +19,7 @@ from zhengxin.kernel.clock import month_end
 from zhengxin.kernel.log import get_logger
 from zhengxin.lender import billing, books, loans
 from zhengxin.lender.books import WRITTEN_OFF, LegSpec
-from zhengxin.lender.delinquency import replay
+from zhengxin.lender.delinquency import Due, Paid, replay
 from zhengxin.lender.models import CreditLine
 
 if TYPE_CHECKING:
@@ -53,36 +53,45 @@ def write_off_due(svc: LenderService, day: date) -> int:
     (呆账, awaiting write-off) comes first, then the write-off (42) and B."""
     count = 0
     day_before = day.replace(day=1) - timedelta(days=1)
-    for line in svc.repo.lines_open_on(day):
-        if line.closed_on is not None:
-            continue
-        threshold = svc.product_of(line).write_off_after_days
-        if line.written_off_on is None:
-            state = replay(
-                line.opened_on,
-                billing.line_dues(svc, line),
-                billing.line_payments(svc, line),
-                day_before,
-            )
-            if state.days_past_due > threshold:
+    lines = [
+        line
+        for line in svc.repo.lines_open_on(day)
+        if line.closed_on is None and line.written_off_on is None
+    ]
+    for start in range(0, len(lines), 2000):
+        group = lines[start : start + 2000]
+        ids = [line.id for line in group]
+        statements = svc.repo.statements_of(ids)
+        settlements = svc.repo.settlements_of(ids)
+        for line in group:
+            dues = [
+                Due(s.statement_date, s.due_date, s.minimum_fen)
+                for s in statements.get(line.id, [])
+            ]
+            paid = [
+                Paid(d, a) for d, a, kind in settlements.get(line.id, []) if kind == "repayment"
+            ]
+            state = replay(line.opened_on, dues, paid, day_before)
+            if state.days_past_due > svc.product_of(line).write_off_after_days:
                 _write_off(svc, line, None, day)
                 line.written_off_on = day
                 line.status = "written_off"
                 count += 1
-        for item in svc.repo.loans_of(line.id):
-            if item.written_off_on is not None or item.settled_on is not None:
-                continue
-            product = svc.catalog.loan(item.product_code)
-            state = replay(
-                item.drawn_on,
-                loans.loan_dues(item, product),
-                loans.loan_payments(svc, item),
-                day_before,
-            )
-            if state.days_past_due > threshold:
-                _write_off(svc, line, item.id, day)
-                item.written_off_on = day
-                count += 1
+    for item in svc.repo.open_loans():
+        if item.written_off_on is not None:
+            continue
+        line = svc.repo.line_by_id(item.line_id)
+        product = svc.catalog.loan(item.product_code)
+        state = replay(
+            item.drawn_on,
+            loans.loan_dues(item, product),
+            loans.loan_payments(svc, item),
+            day_before,
+        )
+        if state.days_past_due > svc.product_of(line).write_off_after_days:
+            _write_off(svc, line, item.id, day)
+            item.written_off_on = day
+            count += 1
     svc.session.flush()
     return count
 
