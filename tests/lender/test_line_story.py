@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from tests.lender.conftest import ZHANG_SAN, Lender
 from zhengxin.codes import AccountStatus, FiveCategory, RepaymentStatus
+from zhengxin.kernel.clock import FixedClock
 from zhengxin.kernel.errors import ZhengxinError
 from zhengxin.kernel.money import Money
+from zhengxin.lender.products import ProductCatalog
 
 Y = Money.yuan
 
@@ -175,3 +178,35 @@ def test_a_closed_line_takes_no_more_spending(lender: Lender) -> None:
         s.purchase(code, Y(5))
     assert err.value.code == "line.closed"
     assert lender.row_counts() == before
+
+
+def test_nothing_can_be_dated_before_the_line_opened(lender: Lender) -> None:
+    code = open_line(lender, date(2025, 1, 10))
+    before = lender.row_counts()
+    earlier = Lender(lender.engine, FixedClock.on(date(2025, 1, 5)))
+    for attempt in (
+        lambda s: s.purchase(code, Y(5)),
+        lambda s: s.authorize(code, Y(5)),
+        lambda s: s.repay(code, Y(5)),
+        lambda s: s.refund(code, Y(5)),
+    ):
+        with pytest.raises(ZhengxinError) as err, earlier.service() as s:
+            attempt(s)
+        assert err.value.code in ("date.before_opening", "repayment.exceeds_balance")
+    with pytest.raises(ZhengxinError) as err, earlier.service() as s:
+        s.purchase(code, Y(5))
+    assert err.value.code == "date.before_opening"
+    assert lender.row_counts() == before
+
+
+def test_a_product_file_with_a_due_day_outside_1_to_28_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "products.toml"
+    bad.write_text('[[line]]\ncode = "X1"\nname = "bad"\ndue_day = 31\n', encoding="utf-8")
+    with pytest.raises(ZhengxinError) as err:
+        ProductCatalog.from_file(bad)
+    assert err.value.code == "product.invalid"
+    assert "due_day" in err.value.message
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(ZhengxinError) as err:
+        ProductCatalog.from_file(missing)
+    assert err.value.code == "product.file"

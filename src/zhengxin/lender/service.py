@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from zhengxin.codes import IdType, RepaymentMode
 from zhengxin.kernel.clock import Clock, add_months
-from zhengxin.kernel.errors import Conflict, NotFound, Refused
+from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.log import get_logger
 from zhengxin.kernel.money import Money
@@ -433,9 +433,19 @@ class LenderService:
     def spendable_line(self, account_code: str) -> CreditLine:
         line = self.line(account_code, for_update=True)
         self.require_open(line)
+        self.require_opened(line)
         if line.status == "frozen":
             raise Refused("line.frozen", f"line {account_code} is frozen; no new spending")
         return line
+
+    def require_opened(self, line: CreditLine, day: date | None = None) -> None:
+        """Refuse anything dated before the line was opened."""
+        when = day or self.clock.today()
+        if when < line.opened_on:
+            raise InvalidInput(
+                "date.before_opening",
+                f"{when} is before line {line.account_code} was opened on {line.opened_on}",
+            )
 
     def require_open(self, line: CreditLine) -> None:
         if line.status == "closed":
@@ -465,6 +475,7 @@ class LenderService:
         """Write one balanced entry and keep the line's cache of used principal."""
         checked = books.check_balanced(legs)
         day = on or self.clock.today()
+        self.require_opened(line, day)
         entry = Entry(
             line_id=line.id,
             loan_id=loan_id,
