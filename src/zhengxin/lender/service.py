@@ -150,12 +150,13 @@ class LenderService:
         self, account_code: str, amount: Money, merchant: str = "", key: str | None = None
     ) -> Hold:
         """Place a hold for ``amount``; refused when it would pass the available limit."""
-        line = self.spendable_line(account_code)
+        line = self.line(account_code, for_update=True)
         check_amount(amount, line.currency, what="authorization")
         if key is not None and (earlier := self.repo.hold_by_key(line.id, key)) is not None:
             if earlier.amount_fen != amount.fen:
                 raise Conflict("hold.key_reused", f"idempotency key {key!r} was used already")
             return earlier
+        self.require_spendable(line)
         available = self.available(line)
         if amount.fen > available.fen:
             raise Refused(
@@ -240,10 +241,12 @@ class LenderService:
     ) -> Entry:
         """Spend at once: the limit is checked and the purchase posted in one step, with no
         hold in between (a purchase that needs no separate settlement)."""
-        line = self.spendable_line(account_code)
+        line = self.line(account_code, for_update=True)
         check_amount(amount, line.currency, what="purchase")
+        # A retry is answered before the line's state is checked: the money already moved.
         if key is not None and (done := self.repo.entry_by_key(line.id, key)) is not None:
             return self.replayed(done, "purchase", amount)
+        self.require_spendable(line)
         available = self.available(line)
         if amount.fen > available.fen:
             raise Refused(
@@ -432,11 +435,14 @@ class LenderService:
 
     def spendable_line(self, account_code: str) -> CreditLine:
         line = self.line(account_code, for_update=True)
+        self.require_spendable(line)
+        return line
+
+    def require_spendable(self, line: CreditLine) -> None:
         self.require_open(line)
         self.require_opened(line)
         if line.status == "frozen":
-            raise Refused("line.frozen", f"line {account_code} is frozen; no new spending")
-        return line
+            raise Refused("line.frozen", f"line {line.account_code} is frozen; no new spending")
 
     def require_opened(self, line: CreditLine, day: date | None = None) -> None:
         """Refuse anything dated before the line was opened."""
