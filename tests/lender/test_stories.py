@@ -266,3 +266,36 @@ def test_a_refund_after_the_bill(lender: Lender) -> None:
         assert s.owed(line) == Money(0)  # no interest
         assert len(s.repo.statements(line.id)) == 1
     assert status(lender, code, date(2025, 2, 1)) is RepaymentStatus.PAID_AS_AGREED
+
+
+def test_a_mistaken_purchase_is_reversed_not_edited(lender: Lender) -> None:
+    code = open_line(lender, date(2025, 1, 3))
+    with lender.on(date(2025, 1, 10)).service() as s:
+        wrong = s.purchase(code, Y("88.80"), "charged twice")
+        s.purchase(code, Y("88.80"), "the real one")
+        reversal = s.reverse(wrong.id, "duplicate charge")
+        line = s.line(code)
+        assert reversal.reverses_id == wrong.id
+        assert s.owed(line) == Y("88.80")
+        assert line.used_fen == 8880
+        assert len(s.repo.entries(line.id)) == 3  # both purchases stay, plus the reversal
+    for again, expected in ((wrong.id, "entry.reversed"), (reversal.id, "entry.is_reversal")):
+        with pytest.raises(ZhengxinError) as err, lender.service() as s:
+            s.reverse(again)
+        assert err.value.code == expected
+
+
+def test_a_repayment_after_the_write_off_is_a_recovery(lender: Lender) -> None:
+    code = open_line(lender, date(2025, 1, 3))
+    with lender.on(date(2025, 1, 10)).service() as s:
+        s.purchase(code, Y(100))
+    with lender.on(date(2025, 9, 30)).service() as s:
+        assert s.line(code).written_off_on == date(2025, 9, 30)
+    with lender.on(date(2025, 10, 2)).service() as s:
+        entry = s.repay(code, Y(40))
+        assert entry.kind == "recovery"
+        line = s.line(code)
+        assert (
+            s.month_facts(line, date(2025, 10, 1), as_of=date(2025, 10, 2)).repaid_this_month_fen
+            == 4000
+        )

@@ -39,6 +39,7 @@ from zhengxin.lender.books import (
     INTEREST,
     PENALTY,
     PRINCIPAL,
+    REPAYMENTS,
     SELLER_FEES,
     LegSpec,
     Position,
@@ -67,7 +68,7 @@ def line_dues(svc: LenderService, line: CreditLine) -> list[Due]:
 def line_payments(svc: LenderService, line: CreditLine) -> list[Paid]:
     return [
         Paid(e.posted_on, e.amount_fen)
-        for e in svc.repo.entries(line.id, ("repayment",))
+        for e in svc.repo.entries(line.id, REPAYMENTS)
         if e.loan_id is None
     ]
 
@@ -140,7 +141,7 @@ def load_books(svc: LenderService, lines: list[CreditLine]) -> list[LineBook]:
                 product=svc.product_of(line),
                 balances=balances.get(line.id, {}),
                 statements=statements.get(line.id, []),
-                payments=[Paid(d, a) for d, a, kind in line_settlements if kind == "repayment"],
+                payments=[Paid(d, a) for d, a, kind in line_settlements if kind in REPAYMENTS],
                 settlements=[(d, a) for d, a, _ in line_settlements],
                 plans=plans.get(line.id, []),
             )
@@ -318,7 +319,7 @@ def instalment_bill(svc: LenderService, account_code: str, periods: int) -> Inst
     bill = statements[-1]
     if bill.instalment_plan_id is not None:
         raise Conflict("instalment.exists", "this bill has already been turned into instalments")
-    if any(e.posted_on >= bill.statement_date for e in svc.repo.entries(line.id, ("repayment",))):
+    if any(e.posted_on >= bill.statement_date for e in svc.repo.entries(line.id, REPAYMENTS)):
         raise Refused("instalment.repaid", "part of this bill was repaid already")
     principal = svc.balances(line).get((None, PRINCIPAL, bill.statement_date), 0)
     if principal <= 0:

@@ -30,6 +30,9 @@ SELLER_FEES = "lender.receivable.seller_fees"
 
 Position = tuple[int | None, str, date | None]
 
+REPAYMENTS = ("repayment", "recovery")
+"""Entry kinds that repay a line: a recovery is a repayment after the write-off."""
+
 
 @dataclass(frozen=True, slots=True)
 class LegSpec:

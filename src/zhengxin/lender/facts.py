@@ -72,7 +72,7 @@ def line_month(
         balance=balance,
         used_in_month=any(e.kind == "purchase" for e in in_month),
         due=(bill.minimum_fen + bill.past_due_fen) if bill else 0,
-        repaid=sum(e.amount_fen for e in in_month if e.kind == "repayment"),
+        repaid=sum(e.amount_fen for e in in_month if e.kind in books.REPAYMENTS),
         closed_on=line.closed_on,
         written_off_on=line.written_off_on,
         threshold=product.write_off_after_days,

@@ -7,9 +7,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from zhengxin.lender.books import INSTALMENT, PRINCIPAL, Position, check_balanced
+from zhengxin.lender.books import (
+    INSTALMENT,
+    PRINCIPAL,
+    REPAYMENTS,
+    Position,
+    check_balanced,
+)
 from zhengxin.lender.models import (
     CreditLine,
     Entry,
@@ -127,6 +133,14 @@ class LenderRepository:
             select(Entry).where(Entry.line_id == line_id, Entry.idempotency_key == key)
         )
 
+    def entry_with_legs(self, entry_id: int) -> Entry | None:
+        return self.session.scalar(
+            select(Entry).where(Entry.id == entry_id).options(selectinload(Entry.legs))
+        )
+
+    def reversal_of(self, entry_id: int) -> Entry | None:
+        return self.session.scalar(select(Entry).where(Entry.reverses_id == entry_id))
+
     def hold(self, hold_id: int, *, for_update: bool = False) -> Hold | None:
         query = select(Hold).where(Hold.id == hold_id)
         if for_update:
@@ -198,7 +212,7 @@ class LenderRepository:
             .where(
                 Entry.line_id.in_(ids),
                 Entry.loan_id.is_(None),
-                Entry.kind.in_(("repayment", "refund")),
+                Entry.kind.in_((*REPAYMENTS, "refund")),
             )
             .order_by(Entry.line_id, Entry.id)
         )

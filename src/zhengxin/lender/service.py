@@ -297,8 +297,9 @@ class LenderService:
         """Repay the line: overdue before due, then by the product's order of books."""
         line = self.line(account_code, for_update=True)
         check_amount(amount, line.currency, what="repayment")
+        kind = "recovery" if line.written_off_on is not None else "repayment"
         if key is not None and (done := self.repo.entry_by_key(line.id, key)) is not None:
-            return self.replayed(done, "repayment", amount)
+            return self.replayed(done, kind, amount)
         if line.status == "closed":
             raise Refused("line.closed", f"line {account_code} was closed on {line.closed_on}")
         balances = self.balances(line)
@@ -311,7 +312,31 @@ class LenderService:
         past_due = self.delinquency(line).past_due_fen
         legs = books.allocate(balances, amount.fen, self.product_of(line).allocation, past_due)
         legs.append(LegSpec(CASH, amount.fen))
-        return self.post(line, "repayment", legs, amount.fen, "", key)
+        return self.post(line, kind, legs, amount.fen, "", key)
+
+    def reverse(self, entry_id: int, memo: str = "") -> Entry:
+        """Undo an entry with its mirror image; entries are never edited or deleted."""
+        entry = self.repo.entry_with_legs(entry_id)
+        if entry is None:
+            raise NotFound("entry.unknown", f"no entry {entry_id}")
+        line = self.repo.line_by_id(entry.line_id, for_update=True)
+        self.require_open(line)
+        if entry.reverses_id is not None:
+            raise Conflict("entry.is_reversal", f"entry {entry_id} is itself a reversal")
+        if self.repo.reversal_of(entry_id) is not None:
+            raise Conflict("entry.reversed", f"entry {entry_id} was reversed already")
+        mirror = [LegSpec(leg.book, -leg.amount_fen, leg.cycle, leg.loan_id) for leg in entry.legs]
+        reversal = self.post(
+            line,
+            "reversal",
+            mirror,
+            entry.amount_fen,
+            memo or f"reverses {entry.kind} {entry_id}",
+            loan_id=entry.loan_id,
+        )
+        reversal.reverses_id = entry.id
+        self.session.flush()
+        return reversal
 
     # -- limits and closure ---------------------------------------------------------------
 
