@@ -284,11 +284,13 @@ class LenderRepository:
                 for entry_id, row, p in zip(ids, entry_rows, postings, strict=True)
                 for leg in check_balanced(p.legs)
             ]
-            self.session.execute(insert(Leg), leg_rows)
+            # RETURNING makes SQLAlchemy send multi-row VALUES pages instead of one
+            # statement a row (insertmanyvalues), which matters on PostgreSQL.
+            self.session.execute(insert(Leg).returning(Leg.id), leg_rows)
         statements = [b.statement for b in bills if b.statement is not None]
         if statements:
             self.session.execute(
-                insert(Statement),
+                insert(Statement).returning(Statement.id),
                 [
                     {c.key: getattr(s, c.key) for c in Statement.__table__.columns if c.key != "id"}
                     for s in statements
