@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from zhengxin.lender.models import (
 )
 
 if TYPE_CHECKING:
-    from zhengxin.lender.billing import Bill
+    from zhengxin.lender.billing import Bill, Posting
 
 
 class LenderRepository:
@@ -251,55 +251,94 @@ class LenderRepository:
         return out
 
     def write_bills(self, bills: Sequence[Bill], now: datetime, day: date) -> None:
-        """Insert the entries, legs and statements of many bills in a few statements."""
+        """Insert the entries, legs and statements of many bills in a few statements
+        (COPY on PostgreSQL)."""
         postings = [p for b in bills for p in b.postings]
-        if postings:
-            entry_rows = [
-                {
-                    "line_id": p.line_id,
-                    "loan_id": None,
-                    "kind": p.kind,
-                    "amount_fen": p.amount_fen,
-                    "posted_on": day,
-                    "created_at": now,
-                    "memo": p.memo[:200],
-                    "idempotency_key": None,
-                    "reverses_id": None,
-                }
-                for p in postings
-            ]
-            ids = self.session.scalars(
-                insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entry_rows
-            ).all()
-            leg_rows = [
-                {
-                    "entry_id": entry_id,
-                    "line_id": row["line_id"],
-                    "loan_id": leg.loan_id,
-                    "book": leg.book,
-                    "cycle": leg.cycle,
-                    "amount_fen": leg.amount_fen,
-                    "posted_on": day,
-                }
-                for entry_id, row, p in zip(ids, entry_rows, postings, strict=True)
-                for leg in check_balanced(p.legs)
-            ]
-            # RETURNING makes SQLAlchemy send multi-row VALUES pages instead of one
-            # statement a row (insertmanyvalues), which matters on PostgreSQL.
-            self.session.execute(insert(Leg).returning(Leg.id), leg_rows)
-        statements = [b.statement for b in bills if b.statement is not None]
-        if statements:
-            self.session.execute(
-                insert(Statement).returning(Statement.id),
-                [
-                    {c.key: getattr(s, c.key) for c in Statement.__table__.columns if c.key != "id"}
-                    for s in statements
-                ],
-            )
+        statements = [
+            tuple(getattr(b.statement, c) for c in _STATEMENT_COLUMNS)
+            for b in bills
+            if b.statement is not None
+        ]
+        if self.session.get_bind().dialect.name == "postgresql":
+            self._copy_bills(postings, statements, now, day)
+        else:
+            self._insert_bills(postings, statements, now, day)
         for bill in bills:
             for plan in bill.plans_billed:
                 plan.periods_billed += 1
         self.session.flush()
+
+    def _insert_bills(
+        self,
+        postings: list[Posting],
+        statements: list[tuple[object, ...]],
+        now: datetime,
+        day: date,
+    ) -> None:
+        if postings:
+            ids = self.session.scalars(
+                insert(Entry).returning(Entry.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "line_id": p.line_id,
+                        "kind": p.kind,
+                        "amount_fen": p.amount_fen,
+                        "posted_on": day,
+                        "created_at": now,
+                        "memo": p.memo[:200],
+                    }
+                    for p in postings
+                ],
+            ).all()
+            self.session.execute(
+                insert(Leg),
+                [
+                    dict(zip(_LEG_COLUMNS, row, strict=True))
+                    for row in _leg_rows(ids, postings, day)
+                ],
+            )
+        if statements:
+            self.session.execute(
+                insert(Statement),
+                [dict(zip(_STATEMENT_COLUMNS, row, strict=True)) for row in statements],
+            )
+
+    def _copy_bills(
+        self,
+        postings: list[Posting],
+        statements: list[tuple[object, ...]],
+        now: datetime,
+        day: date,
+    ) -> None:
+        """PostgreSQL's COPY: entry ids are drawn from the sequence first, then every row is
+        streamed in one COPY per table, inside the session's transaction."""
+        self.session.flush()
+        driver = self.session.connection().connection.driver_connection
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            if postings:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('entry', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    (len(postings),),
+                )
+                ids = [int(row[0]) for row in cursor.fetchall()]
+                with cursor.copy(
+                    "COPY entry (id, line_id, kind, amount_fen, posted_on, created_at, memo) "
+                    "FROM STDIN"
+                ) as copy:
+                    for entry_id, p in zip(ids, postings, strict=True):
+                        copy.write_row(
+                            (entry_id, p.line_id, p.kind, p.amount_fen, day, now, p.memo[:200])
+                        )
+                with cursor.copy(f"COPY leg ({', '.join(_LEG_COLUMNS)}) FROM STDIN") as copy:
+                    for row in _leg_rows(ids, postings, day):
+                        copy.write_row(row)
+            if statements:
+                with cursor.copy(
+                    f"COPY statement ({', '.join(_STATEMENT_COLUMNS)}) FROM STDIN"
+                ) as copy:
+                    for row in statements:
+                        copy.write_row(row)
 
     # -- statements and plans -----------------------------------------------------------
 
@@ -327,3 +366,15 @@ class LenderRepository:
             .where(FurnishedFile.file_date == file_date, FurnishedFile.record_type == record_type)
         )
         return int(used or 0) + 1
+
+
+_LEG_COLUMNS = ("entry_id", "line_id", "loan_id", "book", "cycle", "amount_fen", "posted_on")
+_STATEMENT_COLUMNS = tuple(c.key for c in Statement.__table__.columns if c.key != "id")
+
+
+def _leg_rows(
+    ids: Sequence[int], postings: list[Posting], day: date
+) -> Iterator[tuple[object, ...]]:
+    for entry_id, p in zip(ids, postings, strict=True):
+        for leg in check_balanced(p.legs):
+            yield (entry_id, p.line_id, leg.loan_id, leg.book, leg.cycle, leg.amount_fen, day)
