@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from zhengxin.lender.books import (
     INSTALMENT,
@@ -146,6 +148,24 @@ class LenderRepository:
         if for_update:
             query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(query)
+
+    def lock_line_row(self, account_code: str) -> Any:
+        """The line's figures as a plain row, locked (the authorization hot path)."""
+        return self.session.connection().execute(_LOCK_LINE, {"code": account_code}).first()
+
+    def place_hold(self, line_id: int, values: dict[str, Any], held_after: int) -> Hold:
+        """Insert a hold and add it to the line's held figure through Core, keeping any
+        loaded CreditLine in step without a flush."""
+        connection = self.session.connection()
+        hold_id = connection.execute(_INSERT_HOLD, values).scalar_one()
+        connection.execute(_ADD_HELD, {"line_id": line_id, "amount": values["amount_fen"]})
+        loaded = self.session.identity_map.get(identity_key(CreditLine, line_id))
+        if loaded is not None:
+            set_committed_value(loaded, "held_fen", held_after)
+        hold = Hold(id=hold_id, **values)
+        make_transient_to_detached(hold)
+        self.session.add(hold)
+        return hold
 
     def hold_by_key(self, line_id: int, key: str) -> Hold | None:
         return self.session.scalar(
@@ -378,3 +398,29 @@ def _leg_rows(
     for entry_id, p in zip(ids, postings, strict=True):
         for leg in check_balanced(p.legs):
             yield (entry_id, p.line_id, leg.loan_id, leg.book, leg.cycle, leg.amount_fen, day)
+
+
+_LINES = CreditLine.__table__
+_HOLDS = Hold.__table__
+_LOCK_LINE = (
+    select(
+        _LINES.c.id,
+        _LINES.c.account_code,
+        _LINES.c.currency,
+        _LINES.c.product_code,
+        _LINES.c.limit_fen,
+        _LINES.c.used_fen,
+        _LINES.c.held_fen,
+        _LINES.c.status,
+        _LINES.c.opened_on,
+        _LINES.c.closed_on,
+    )
+    .where(_LINES.c.account_code == bindparam("code"))
+    .with_for_update()
+)
+_INSERT_HOLD = insert(Hold).returning(Hold.id)
+_ADD_HELD = (
+    update(CreditLine)
+    .where(CreditLine.id == bindparam("line_id"))
+    .values(held_fen=CreditLine.held_fen + bindparam("amount"))
+)
