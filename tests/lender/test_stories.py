@@ -299,3 +299,34 @@ def test_a_repayment_after_the_write_off_is_a_recovery(lender: Lender) -> None:
             s.month_facts(line, date(2025, 10, 1), as_of=date(2025, 10, 2)).repaid_this_month_fen
             == 4000
         )
+
+
+def test_a_merchant_instalment_bills_a_part_each_month(lender: Lender) -> None:
+    # bought a ¥600 phone on 01-10 in 3 merchant instalments, the buyer paying the 2.5 % fee
+    code = open_line(lender, date(2025, 1, 3))
+    with lender.on(date(2025, 1, 10)).service() as s:
+        s.merchant_instalment(code, Y(600), 3, memo="phone")
+        line = s.line(code)
+        assert (line.used_fen, line.held_fen) == (60000, 0)
+        assert s.available(line) == Y(4400)
+        (plan,) = s.repo.plans(line.id)
+        assert (plan.principal_fen, plan.fee_fen) == (60000, 1500)
+    with lender.on(date(2025, 2, 1)).service() as s:
+        (bill,) = s.repo.statements(s.line(code).id)
+        # part 1: ¥200 of principal and ¥5 of fee; the rest is not billed yet
+        assert (bill.instalment_fen, bill.fee_fen, bill.minimum_fen) == (20000, 500, 20500)
+        assert s.owed(s.line(code)) == Y(605)
+        s.repay(code, Y(205))
+    with lender.on(date(2025, 3, 1)).service() as s:
+        bill = s.repo.statements(s.line(code).id)[-1]
+        assert (bill.instalment_fen, bill.fee_fen, bill.interest_fen) == (20000, 500, 0)
+
+
+def test_a_seller_paid_instalment_costs_the_buyer_no_fee(lender: Lender) -> None:
+    code = open_line(lender, date(2025, 1, 3))
+    with lender.on(date(2025, 1, 10)).service() as s:
+        s.merchant_instalment(code, Y(300), 3, seller_pays_fee=True)
+    with lender.on(date(2025, 2, 1)).service() as s:
+        (bill,) = s.repo.statements(s.line(code).id)
+        assert (bill.instalment_fen, bill.fee_fen, bill.minimum_fen) == (10000, 0, 10000)
+        assert s.owed(s.line(code)) == Y(300)

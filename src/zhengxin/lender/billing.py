@@ -374,7 +374,9 @@ def merchant_instalment(
             "instalment.periods",
             f"merchant instalments come in {sorted(product.merchant_instalment_fees)} periods",
         )
-    hold = svc.authorize(account_code, amount, memo)
+    placed = svc.authorize(account_code, amount, memo)
+    hold = svc.repo.hold(placed.id, for_update=True)
+    assert hold is not None
     hold.status = "captured"
     hold.captured_fen = amount.fen
     line.held_fen -= amount.fen

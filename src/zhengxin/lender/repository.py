@@ -162,9 +162,9 @@ class LenderRepository:
         loaded = self.session.identity_map.get(identity_key(CreditLine, line_id))
         if loaded is not None:
             set_committed_value(loaded, "held_fen", held_after)
+        # Returned detached: the row is written; a later read in this session loads it.
         hold = Hold(id=hold_id, **values)
         make_transient_to_detached(hold)
-        self.session.add(hold)
         return hold
 
     def hold_by_key(self, line_id: int, key: str) -> Hold | None:
