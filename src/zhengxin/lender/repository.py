@@ -167,6 +167,14 @@ class LenderRepository:
         make_transient_to_detached(hold)
         return hold
 
+    def hold_id_by_key(self, line_id: int, key: str) -> Any:
+        """The (id, amount_fen) of the hold placed with ``key``, or None (a prepared read)."""
+        return (
+            self.session.connection()
+            .execute(_HOLD_BY_KEY, {"line_id": line_id, "key": key})
+            .first()
+        )
+
     def hold_by_key(self, line_id: int, key: str) -> Hold | None:
         return self.session.scalar(
             select(Hold).where(Hold.line_id == line_id, Hold.idempotency_key == key)
@@ -419,6 +427,9 @@ _LOCK_LINE = (
     .with_for_update()
 )
 _INSERT_HOLD = insert(Hold).returning(Hold.id)
+_HOLD_BY_KEY = select(_HOLDS.c.id, _HOLDS.c.amount_fen).where(
+    _HOLDS.c.line_id == bindparam("line_id"), _HOLDS.c.idempotency_key == bindparam("key")
+)
 _ADD_HELD = (
     update(CreditLine)
     .where(CreditLine.id == bindparam("line_id"))

@@ -157,10 +157,12 @@ class LenderService:
         if line is None:
             raise NotFound("line.unknown", f"no credit line with account code {account_code!r}")
         check_amount(amount, line.currency, what="authorization")
-        if key is not None and (earlier := self.repo.hold_by_key(line.id, key)) is not None:
+        if key is not None and (earlier := self.repo.hold_id_by_key(line.id, key)) is not None:
             if earlier.amount_fen != amount.fen:
                 raise Conflict("hold.key_reused", f"idempotency key {key!r} was used already")
-            return earlier
+            found = self.repo.hold(earlier.id)
+            assert found is not None
+            return found
         self.require_spendable(line)
         available = max(0, line.limit_fen - line.used_fen - line.held_fen)
         if amount.fen > available:
