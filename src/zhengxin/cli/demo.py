@@ -24,7 +24,7 @@ from zhengxin.simulation.world import LENDER_CODE, LENDER_NAME, MonthSummary, Wo
 SHOWN_IN_FULL = ("overdue", "closer")
 
 
-def run(console: Console, folder: Path, start: date, months: int, crowd_size: int = 200) -> None:
+def run(console: Console, folder: Path, start: date, months: int, crowd_size: int = 300) -> None:
     """Simulate ``months`` months from ``start`` and print what happened and the reports."""
     world = World.create(folder, start, cast(start) + crowd(start, crowd_size))
     console.print(Rule("Zhengxin demo: lender → 二代 file → bureau → credit report"))

@@ -44,7 +44,7 @@ def demo(
     folder: Annotated[Path, typer.Option(help="where the demo keeps its databases")] = Path(
         "var/demo"
     ),
-    crowd: Annotated[int, typer.Option(help="synthetic users besides the seven", min=0)] = 200,
+    crowd: Annotated[int, typer.Option(help="synthetic users besides the seven", min=0)] = 300,
 ) -> None:
     """Run the whole chain for a handful of synthetic people over simulated months."""
     try:
