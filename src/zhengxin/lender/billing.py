@@ -20,6 +20,7 @@ On the bill day, for each line, in this order:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -61,16 +62,22 @@ def due_date_for(statement_date: date, product: RevolvingProduct) -> date:
     return add_months(statement_date, 1).replace(day=product.due_day)
 
 
+def statement_dues(statements: Iterable[Statement]) -> list[Due]:
+    """A line's obligations: each bill's own minimum, due on its due date."""
+    return [Due(s.statement_date, s.due_date, s.minimum_fen) for s in statements]
+
+
+def repayments(settlements: Iterable[tuple[date, int, str]]) -> list[Paid]:
+    """The repayments among (day, amount, kind) settlements; refunds do not pay minimums."""
+    return [Paid(day, amount) for day, amount, kind in settlements if kind in REPAYMENTS]
+
+
 def line_dues(svc: LenderService, line: CreditLine) -> list[Due]:
-    return [Due(s.statement_date, s.due_date, s.minimum_fen) for s in svc.repo.statements(line.id)]
+    return statement_dues(svc.repo.statements(line.id))
 
 
 def line_payments(svc: LenderService, line: CreditLine) -> list[Paid]:
-    return [
-        Paid(e.posted_on, e.amount_fen)
-        for e in svc.repo.entries(line.id, REPAYMENTS)
-        if e.loan_id is None
-    ]
+    return repayments(svc.repo.settlements_of([line.id]).get(line.id, []))
 
 
 @dataclass(slots=True)
@@ -141,7 +148,7 @@ def load_books(svc: LenderService, lines: list[CreditLine]) -> list[LineBook]:
                 product=svc.product_of(line),
                 balances=balances.get(line.id, {}),
                 statements=statements.get(line.id, []),
-                payments=[Paid(d, a) for d, a, kind in line_settlements if kind in REPAYMENTS],
+                payments=repayments(line_settlements),
                 settlements=[(d, a) for d, a, _ in line_settlements],
                 plans=plans.get(line.id, []),
             )
@@ -170,7 +177,7 @@ def compute_bill(book: LineBook, day: date) -> Bill:
     product = book.product
     balances = dict(book.balances)
     previous = book.statements[-1] if book.statements else None
-    dues = [Due(s.statement_date, s.due_date, s.minimum_fen) for s in book.statements]
+    dues = statement_dues(book.statements)
     state = replay(book.line.opened_on, dues, book.payments, day - timedelta(days=1))
     postings: list[Posting] = []
 

@@ -48,6 +48,11 @@ class LegSpec:
         return (self.loan_id, self.book, self.cycle)
 
 
+def available_fen(limit_fen: int, used_fen: int, held_fen: int) -> int:
+    """Limit less principal used and open holds; never below zero (after a limit cut)."""
+    return max(0, limit_fen - used_fen - held_fen)
+
+
 def check_balanced(legs: Iterable[LegSpec]) -> list[LegSpec]:
     """Return the legs as a list after checking they sum to zero and none is zero."""
     out = list(legs)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from zhengxin.kernel.clock import month_end
 from zhengxin.kernel.log import get_logger
 from zhengxin.lender import billing, books, loans
-from zhengxin.lender.books import REPAYMENTS, WRITTEN_OFF, LegSpec
-from zhengxin.lender.delinquency import Due, Paid, replay
+from zhengxin.lender.books import WRITTEN_OFF, LegSpec
+from zhengxin.lender.delinquency import replay
 from zhengxin.lender.models import CreditLine
 
 if TYPE_CHECKING:
@@ -64,11 +64,8 @@ def write_off_due(svc: LenderService, day: date) -> int:
         statements = svc.repo.statements_of(ids)
         settlements = svc.repo.settlements_of(ids)
         for line in group:
-            dues = [
-                Due(s.statement_date, s.due_date, s.minimum_fen)
-                for s in statements.get(line.id, [])
-            ]
-            paid = [Paid(d, a) for d, a, kind in settlements.get(line.id, []) if kind in REPAYMENTS]
+            dues = billing.statement_dues(statements.get(line.id, []))
+            paid = billing.repayments(settlements.get(line.id, []))
             state = replay(line.opened_on, dues, paid, day_before)
             if state.days_past_due > svc.product_of(line).write_off_after_days:
                 _write_off(svc, line, None, day)

@@ -136,7 +136,9 @@ class LenderService:
 
     def available(self, line: CreditLine) -> Money:
         """Limit less principal used and open holds; never below zero (after a limit cut)."""
-        return Money(max(0, line.limit_fen - line.used_fen - line.held_fen), line.currency)
+        return Money(
+            books.available_fen(line.limit_fen, line.used_fen, line.held_fen), line.currency
+        )
 
     def balances(self, line: CreditLine, through: date | None = None) -> dict[Position, int]:
         return self.repo.balances(line.id, through=through)
@@ -164,7 +166,7 @@ class LenderService:
             assert found is not None
             return found
         self.require_spendable(line)
-        available = max(0, line.limit_fen - line.used_fen - line.held_fen)
+        available = books.available_fen(line.limit_fen, line.used_fen, line.held_fen)
         if amount.fen > available:
             raise Refused(
                 "line.insufficient_limit",
