@@ -18,7 +18,7 @@ from rich.table import Table
 
 from zhengxin.codes import RepaymentMode
 from zhengxin.furnishing.service import Furnisher
-from zhengxin.kernel.clock import Clock, FixedClock, SystemClock, month_end
+from zhengxin.kernel.clock import Clock, FixedClock, SystemClock, month_end, next_month_start
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import InvalidInput
 from zhengxin.kernel.identity import InstitutionCode
@@ -259,12 +259,8 @@ def history(account: str, db: Db = None, on: On = None) -> None:
         grid = []
         while month <= s.clock.today():
             grid.append(f"{month:%Y-%m} {s.month_facts(line, month).repayment_status.value}")
-            month = _next(month)
+            month = next_month_start(month)
         console.print("  ".join(grid))
-
-
-def _next(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 @loan_app.command("draw")

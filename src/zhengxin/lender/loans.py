@@ -25,7 +25,6 @@ from zhengxin.lender.books import (
     INTEREST,
     PENALTY,
     PRINCIPAL,
-    AllocationOrder,
     LegSpec,
 )
 from zhengxin.lender.checks import check_amount
@@ -42,8 +41,6 @@ from zhengxin.lender.schedules import (
 
 if TYPE_CHECKING:
     from zhengxin.lender.service import LenderService
-
-_ORDER = AllocationOrder()
 
 
 def schedule_of(loan: Loan, product: CashLoanProduct) -> Schedule:
@@ -250,7 +247,8 @@ def repay_loan(
         for (loan_id, book, cycle), amount_fen in balances.items()
         if loan_id == item.id and cycle is not None and cycle < today and books.receivable(book)
     )
-    legs = books.allocate(balances, amount.fen, _ORDER, past_due, loan_id=item.id)
+    order = svc.product_of(line).allocation  # the line's table serves the loans under it
+    legs = books.allocate(balances, amount.fen, order, past_due, loan_id=item.id)
     legs.append(LegSpec(CASH, amount.fen))
     entry = svc.post(line, "loan_repayment", legs, amount.fen, "", key, loan_id=item.id)
     if books.owed(svc.balances(line), item.id) == 0:

@@ -60,9 +60,6 @@ class LenderRepository:
             query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(query).one()
 
-    def lines(self) -> Sequence[CreditLine]:
-        return self.session.scalars(select(CreditLine).order_by(CreditLine.id)).all()
-
     def lines_open_on(self, day: date) -> Sequence[CreditLine]:
         """Lines opened on or before ``day`` and not closed before it."""
         return self.session.scalars(
@@ -92,11 +89,6 @@ class LenderRepository:
     def loan_by_code(self, account_code: str) -> Loan | None:
         return self.session.scalar(select(Loan).where(Loan.account_code == account_code))
 
-    def loans_of(self, line_id: int) -> Sequence[Loan]:
-        return self.session.scalars(
-            select(Loan).where(Loan.line_id == line_id).order_by(Loan.id)
-        ).all()
-
     def open_loans(self) -> Sequence[Loan]:
         return self.session.scalars(
             select(Loan).where(Loan.settled_on.is_(None)).order_by(Loan.id)
@@ -118,11 +110,6 @@ class LenderRepository:
             for loan, book, cycle, total in self.session.execute(query)
             if total
         }
-
-    def legs(self, line_id: int) -> Sequence[Leg]:
-        return self.session.scalars(
-            select(Leg).where(Leg.line_id == line_id).order_by(Leg.id)
-        ).all()
 
     def entries(self, line_id: int, kinds: tuple[str, ...] | None = None) -> Sequence[Entry]:
         query = select(Entry).where(Entry.line_id == line_id)
@@ -173,11 +160,6 @@ class LenderRepository:
             self.session.connection()
             .execute(_HOLD_BY_KEY, {"line_id": line_id, "key": key})
             .first()
-        )
-
-    def hold_by_key(self, line_id: int, key: str) -> Hold | None:
-        return self.session.scalar(
-            select(Hold).where(Hold.line_id == line_id, Hold.idempotency_key == key)
         )
 
     def holds_expiring(self, day: date) -> Sequence[Hold]:
@@ -374,11 +356,6 @@ class LenderRepository:
         return self.session.scalars(
             select(Statement).where(Statement.line_id == line_id).order_by(Statement.statement_date)
         ).all()
-
-    def statement_on(self, line_id: int, day: date) -> Statement | None:
-        return self.session.scalar(
-            select(Statement).where(Statement.line_id == line_id, Statement.statement_date == day)
-        )
 
     def plans(self, line_id: int) -> Sequence[InstalmentPlan]:
         return self.session.scalars(

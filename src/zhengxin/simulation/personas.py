@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from zhengxin.kernel.clock import add_months
 from zhengxin.kernel.money import Money
 
 
@@ -131,8 +132,7 @@ def cast(start: date, seed: int = 7) -> list[Persona]:
     rng = random.Random(seed)
 
     def d(months: int, day: int) -> date:
-        y, m = divmod(start.month - 1 + months, 12)
-        return date(start.year + y, m + 1, day)
+        return _shift(start, months, day)
 
     people = [
         Persona(
@@ -311,5 +311,5 @@ def crowd(start: date, size: int, seed: int = 11) -> list[Persona]:
 
 
 def _shift(day: date, months: int, day_of_month: int) -> date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return date(day.year + y, m + 1, day_of_month)
+    """Day ``day_of_month`` (1-28) of the month ``months`` after ``day``'s."""
+    return add_months(day.replace(day=1), months).replace(day=day_of_month)
