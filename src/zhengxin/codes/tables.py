@@ -297,3 +297,34 @@ class Currency(Code):
     HKD = ("HKD", "港元")
     EUR = ("EUR", "欧元")
     JPY = ("JPY", "日元")
+
+
+class QueryReason(Code):
+    """查询原因: why an institution asks for a person's credit report, as reports show it
+    (``law-and-products.md`` §2). Self-queries (本人查询) are shown apart and carry no code."""
+
+    POST_LOAN = ("01", "贷后管理")
+    LOAN_APPROVAL = ("02", "贷款审批")
+    CARD_APPROVAL = ("03", "信用卡审批")
+    GUARANTOR_VETTING = ("08", "担保资格审查")
+    JUDICIAL = ("09", "司法调查")
+    HOUSING_FUND_REVIEW = ("16", "公积金提取复核")
+    INDEX_FUTURES = ("18", "股指期货开户")
+    MERCHANT_CHECK = ("19", "特约商户实名审查")
+    PRE_GUARANTEE = ("20", "保前审查")
+    POST_GUARANTEE = ("21", "保后管理")
+    EXECUTIVE_VETTING = ("22", "法人代表、负责人、高管等资信审查")
+    CUSTOMER_ADMISSION = ("23", "客户准入资格审查")
+    FINANCING_APPROVAL = ("24", "融资审批")
+    CREDIT_VETTING = ("25", "资信审查")
+    LIMIT_APPROVAL = ("26", "额度审批")
+
+
+class Bureau(Code):
+    """The licensed personal credit bureaus a lender may report to and query
+    (``law-and-products.md`` §1: the CRC and the market bureaus)."""
+
+    CRC = ("CRC", "中国人民银行征信中心")
+    BAIHANG = ("BAIHANG", "百行征信有限公司")
+    PUDAO = ("PUDAO", "朴道征信有限公司")
+    QIANTANG = ("QIANTANG", "钱塘征信有限公司")

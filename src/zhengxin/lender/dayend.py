@@ -6,7 +6,9 @@ In order: holds that outlived their life are released; bills are cut on the bill
 periods falling due are billed; at month end, accounts more than the product's write-off
 threshold past due are written off (核销) — their receivables move to the ``written_off`` book,
 still owed, and later repayments are recoveries; queued closures whose balance is now zero
-are closed. Running it twice for one day changes nothing the second time.
+are closed (ending the subject's authorization with their last line); accounts that became
+overdue open an adverse spell and their subject gets the art. 15 notice. Running it twice
+for one day changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from zhengxin.kernel.clock import month_end
 from zhengxin.kernel.log import get_logger
-from zhengxin.lender import billing, books, loans
+from zhengxin.lender import billing, books, loans, notices
 from zhengxin.lender.books import WRITTEN_OFF, LegSpec
 from zhengxin.lender.delinquency import replay
 from zhengxin.lender.models import CreditLine
@@ -36,6 +38,7 @@ class DayEnd:
     loan_periods: int
     written_off: int
     closed: int
+    notices: int = 0
 
 
 def run_day_end(svc: LenderService, day: date) -> DayEnd:
@@ -44,7 +47,8 @@ def run_day_end(svc: LenderService, day: date) -> DayEnd:
     periods = loans.bill_due_periods(svc, day)
     written_off = write_off_due(svc, day) if day == month_end(day) else 0
     closed = close_queued(svc, day)
-    return DayEnd(day, expired, len(statements), periods, written_off, closed)
+    sent = notices.track_adverse(svc, day)
+    return DayEnd(day, expired, len(statements), periods, written_off, closed, sent)
 
 
 def write_off_due(svc: LenderService, day: date) -> int:
@@ -109,6 +113,8 @@ def close_queued(svc: LenderService, day: date) -> int:
         if books.owed(svc.balances(line), None) == 0 and not line.held_fen:
             line.closed_on = day
             line.status = "closed"
+            svc.session.flush()
+            svc.consent.end_with_last_line(line)
             closed += 1
     svc.session.flush()
     return closed

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -202,3 +203,121 @@ class FurnishedFile(LenderBase):
     serial: Mapped[str] = mapped_column(String(3))
     record_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# -- consent: authorization documents, signatures, the service upgrade ------------------------
+
+
+class AuthorizationDocument(LenderBase):
+    """One version of an authorization text (授权书), stored whole with its SHA-256.
+
+    ``scope`` is ``query``, ``report`` or ``both``; ``bureaus`` the comma-separated bureau codes
+    it covers; ``validity_months`` how long a signature lasts (none: until the line closes).
+    """
+
+    __tablename__ = "authorization_document"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(10))
+    bureaus: Mapped[str] = mapped_column(String(200))
+    validity_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Signature(LenderBase):
+    """A subject's signature of one document version: who, which text, when, how. Never
+    edited; it ends by a :class:`Revocation` or when its document's validity runs out."""
+
+    __tablename__ = "signature"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("authorization_document.id"))
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(20))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Revocation(LenderBase):
+    """The end of a signature, at an instant, with its reason (the line's closure)."""
+
+    __tablename__ = "revocation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id"), unique=True)
+    revoked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class Campaign(LenderBase):
+    """A service upgrade: a document to sign, a notice date, and a deadline."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("authorization_document.id"))
+    notice_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CampaignStage(LenderBase):
+    """From ``effective_on``, the campaign reaches ``percent`` of subjects (a stable cohort)."""
+
+    __tablename__ = "campaign_stage"
+    __table_args__ = (UniqueConstraint("campaign_id", "percent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    percent: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Notice(LenderBase):
+    """A notice sent to a subject: what it said, through which channel, when (art. 15)."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    account_code: Mapped[str] = mapped_column(String(60), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AdverseSpell(LenderBase):
+    """A stretch of days an account was overdue (or in bad debt), with the notice sent for it."""
+
+    __tablename__ = "adverse_spell"
+    __table_args__ = (UniqueConstraint("account_code", "started_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_code: Mapped[str] = mapped_column(String(60), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
+
+
+class Inquiry(LenderBase):
+    """A credit report the lender asked a bureau for: whom, why, under which signature."""
+
+    __tablename__ = "inquiry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    bureau: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(2))
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id"))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(200), default="")

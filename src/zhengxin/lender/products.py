@@ -100,6 +100,13 @@ class RevolvingProduct(BaseModel):
     )
     hold_days: int = Field(default=7, description="days an authorization hold lives")
     write_off_after_days: int = Field(default=180, description="days past due before 核销")
+    adverse_notice_days: int = Field(
+        default=0,
+        ge=0,
+        le=60,
+        description="days the art. 15 notice must precede a record with adverse information "
+        "(0: any time before it); loans under the line follow the line's product",
+    )
     closure_policy: ClosurePolicy = ClosurePolicy.REFUSE
     line_term_months: int = Field(
         default=36, description="months from opening to the line's reported expiry (DueDate)"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from zhengxin.codes import IdType
 from zhengxin.lender.books import (
     INSTALMENT,
     PRINCIPAL,
@@ -44,6 +45,20 @@ class LenderRepository:
         return self.session.scalar(
             select(Subject).where(Subject.id_type == id_type, Subject.id_number == id_number)
         )
+
+    def subject_ids(self, id_numbers: list[str]) -> dict[str, int]:
+        """The subject id of each resident ID number known, in chunks."""
+        out: dict[str, int] = {}
+        unique = sorted(set(id_numbers))
+        for start in range(0, len(unique), 2000):
+            rows = self.session.execute(
+                select(Subject.id_number, Subject.id).where(
+                    Subject.id_type == IdType.RESIDENT_ID.value,
+                    Subject.id_number.in_(unique[start : start + 2000]),
+                )
+            )
+            out.update({number: subject_id for number, subject_id in rows})
+        return out
 
     def subject(self, subject_id: int) -> Subject:
         return self.session.get_one(Subject, subject_id)
@@ -390,6 +405,7 @@ _HOLDS = Hold.__table__
 _LOCK_LINE = (
     select(
         _LINES.c.id,
+        _LINES.c.subject_id,
         _LINES.c.account_code,
         _LINES.c.currency,
         _LINES.c.product_code,

@@ -15,15 +15,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhengxin.codes import IdType, RepaymentMode
+from zhengxin.codes import RepaymentMode
 from zhengxin.kernel.clock import Clock, add_months
 from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused
-from zhengxin.kernel.identity import InstitutionCode, ResidentId
+from zhengxin.kernel.identity import InstitutionCode
 from zhengxin.kernel.log import get_logger
 from zhengxin.kernel.money import Money
 from zhengxin.lender import billing, books, dayend, facts, loans
 from zhengxin.lender.books import CASH, INSTALMENT, PRINCIPAL, REPAYMENTS, LegSpec, Position
-from zhengxin.lender.checks import check_amount, check_name
+from zhengxin.lender.checks import check_amount
+from zhengxin.lender.consent import Consent
 from zhengxin.lender.delinquency import DelinquencyState, replay
 from zhengxin.lender.models import (
     CreditLine,
@@ -35,6 +36,7 @@ from zhengxin.lender.models import (
     Statement,
     Subject,
 )
+from zhengxin.lender.notices import MemoryNotifier, Notifier
 from zhengxin.lender.products import ClosurePolicy, ProductCatalog, RevolvingProduct
 from zhengxin.lender.repository import LenderRepository
 
@@ -52,12 +54,15 @@ class LenderService:
         clock: Clock,
         institution: InstitutionCode,
         catalog: ProductCatalog | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
         self.institution = institution
         self.catalog = catalog or _default_catalog()
         self.repo = LenderRepository(session)
+        self.consent = Consent(session, clock)
+        self.notifier: Notifier = notifier if notifier is not None else MemoryNotifier()
 
     # -- subjects and lines -------------------------------------------------------------
 
@@ -71,29 +76,16 @@ class LenderService:
     ) -> CreditLine:
         """Open a revolving line (registering the person on first sight) with ``limit`` and
         an optional cash limit for loans."""
-        resident = ResidentId.parse(id_number)
-        clean_name = check_name(name)
+        subject = self.consent.subject_for(id_number, name)
         product = self.catalog.get(product_code)
         check_amount(limit, product.currency, what="limit")
         cash = cash_limit if cash_limit is not None else Money.zero(product.currency)
         if cash.fen:
             check_amount(cash, product.currency, what="cash limit")
         now = self.clock.now()
-        subject = self.repo.subject_by_id_number(IdType.RESIDENT_ID, resident.number)
-        if subject is None:
-            subject = Subject(
-                id_type=IdType.RESIDENT_ID.value,
-                id_number=resident.number,
-                name=clean_name,
-                created_at=now,
-            )
+        if subject.id is None:
             self.session.add(subject)
             self.session.flush()
-        elif subject.name != clean_name:
-            raise Conflict(
-                "subject.name_mismatch",
-                f"ID number {resident.masked} is registered under another name",
-            )
         placeholder = uuid.uuid4().hex
         line = CreditLine(
             account_code=placeholder,
@@ -114,7 +106,7 @@ class LenderService:
         line.account_code = f"{self.institution}{product.account_type}{line.id:010d}"
         line.agreement_code = f"{self.institution}CRL{line.id:010d}"
         self.session.flush()
-        log.info("line.opened", account=line.account_code, id_number=resident.number)
+        log.info("line.opened", account=line.account_code, id_number=subject.id_number)
         return line
 
     def line(self, account_code: str, *, for_update: bool = False) -> CreditLine:
@@ -396,6 +388,7 @@ class LenderService:
         line.closed_on = self.clock.today()
         line.status = "closed"
         self.session.flush()
+        self.consent.end_with_last_line(line)
         log.info("line.closed", account=line.account_code)
         return line
 
@@ -476,6 +469,7 @@ class LenderService:
         self.require_opened(line)
         if line.status == "frozen":
             raise Refused("line.frozen", f"line {line.account_code} is frozen; no new spending")
+        self.consent.require_standing(line.subject_id)
 
     def require_opened(self, line: CreditLine | Any, day: date | None = None) -> None:
         """Refuse anything dated before the line was opened."""
