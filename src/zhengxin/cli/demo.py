@@ -13,25 +13,41 @@ from rich.table import Table
 from zhengxin.bureau.ingest import Ingestor
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
+from zhengxin.furnishing.service import NO_AUTHORIZATION, NOTICE_PENDING
 from zhengxin.kernel.clock import add_months
 from zhengxin.kernel.db import unit_of_work
-from zhengxin.kernel.errors import ZhengxinError
+from zhengxin.kernel.errors import NotFound, ZhengxinError
 from zhengxin.kernel.identity import mask_id
+from zhengxin.lender.inquiry import InquiryClient
 from zhengxin.pboc import read_submission
-from zhengxin.simulation.personas import cast, crowd
-from zhengxin.simulation.world import LENDER_CODE, LENDER_NAME, MonthSummary, World
+from zhengxin.simulation.personas import Persona, cast, crowd
+from zhengxin.simulation.world import (
+    DOCUMENT_TITLE,
+    LENDER_CODE,
+    LENDER_NAME,
+    CampaignPlan,
+    MonthSummary,
+    World,
+)
 
 SHOWN_IN_FULL = ("overdue", "closer")
 
 
 def run(console: Console, folder: Path, start: date, months: int, crowd_size: int = 300) -> None:
     """Simulate ``months`` months from ``start`` and print what happened and the reports."""
-    world = World.create(folder, start, cast(start) + crowd(start, crowd_size))
-    console.print(Rule("Zhengxin demo: lender → 二代 file → bureau → credit report"))
+    plan = upgrade_plan(start)
+    world = World.create(folder, start, cast(start) + crowd(start, crowd_size), plan)
+    console.print(Rule("Zhengxin demo: consent → lender → 二代 file → bureau → credit report"))
     console.print(
         f"Lender {LENDER_NAME} ({LENDER_CODE}) runs a Huabei-like revolving line "
         "(R1, bill day 1st, due 10th, minimum 10 %).\n"
         f"One bureau, its own database. Clock fixed at {start}; {months} months simulated.\n"
+        f"The lender reports nobody without a signed 《{DOCUMENT_TITLE}》. The seven sign it "
+        "when they open; the crowd meets it as a service upgrade:\n"
+        f"  campaign {plan.code}: notice {plan.notice_on}, deadline {plan.deadline}, rollout "
+        + ", ".join(f"{percent} % from {day}" for day, percent in plan.stages)
+        + ".\n  A late-reached person gets the same grace as the first cohort; after their "
+        "deadline an unsigned person cannot spend, but can repay and close.\n"
     )
     people = Table(title=f"Seven of them, whose reports follow (and {crowd_size} more)")
     for column in ("who", "ID number", "opens", "limit", "story"):
@@ -43,6 +59,17 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
     months_table = Table(title="Month by month: the lender's books and what the bureau took")
     for column in ("month", "opened", "bills cut", "spent", "repaid", "files → bureau"):
         months_table.add_column(column)
+    consent_table = Table(title="Month by month: consent, notices and the furnishing gates")
+    for column in (
+        "month",
+        "signed",
+        "purchases refused (unsigned)",
+        "closed (objected)",
+        "art. 15 notices",
+        "held back: unsigned",
+        "held back: awaiting notice",
+    ):
+        consent_table.add_column(column, justify="right")
     first_file: list[Path] = []
 
     def on_month(summary: MonthSummary) -> None:
@@ -57,12 +84,24 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
             str(summary.repaid),
             files if summary.files else "-",
         )
+        held = Counter(h.reason for h in summary.held_back)
+        consent_table.add_row(
+            f"{summary.month:%Y-%m}",
+            str(summary.signed),
+            str(summary.blocked),
+            str(summary.objected),
+            str(summary.notices),
+            str(held[NO_AUTHORIZATION]),
+            str(held[NOTICE_PENDING]),
+        )
         if not first_file and summary.files:
             first_file.append(world.outbox / summary.files[0][0])
 
     last_day = add_months(start, months) - timedelta(days=1)
     world.run_until(last_day, on_month)
     console.print(months_table)
+    console.print(consent_table)
+    show_consent(console, world, plan)
 
     if first_file:
         sample = read_submission(first_file[0])
@@ -86,7 +125,11 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
         for p in world.people:
             if p.key not in world.accounts:
                 continue  # opens after the simulated months
-            report = reports.report_for(world.id_number(p))
+            try:
+                report = reports.report_for(world.id_number(p))
+            except NotFound:
+                outcomes.setdefault("never authorized: not at the bureau", Counter())["-"] += 1
+                continue
             for section in report.accounts:
                 latest = section.latest.repayment_status if section.latest else "-"
                 outcomes.setdefault(
@@ -136,3 +179,91 @@ def refuse_a_lying_file(console: Console, world: World, source: Path) -> None:
     except ZhengxinError as exc:
         console.print(f"  the bureau refuses it: [bold red]\\[{exc.code}][/] {exc.message}")
         console.print("  nothing changed: a file is applied whole or not at all.")
+
+
+def upgrade_plan(start: date) -> CampaignPlan:
+    """The demo's service upgrade: noticed in the third month, widened twice, with a deadline
+    three months after the notice."""
+    notice = add_months(start, 2)
+    return CampaignPlan(
+        code="UPGRADE",
+        notice_on=notice,
+        deadline=add_months(notice, 3) - timedelta(days=1),
+        stages=((notice, 30), (add_months(notice, 2), 60), (add_months(notice, 4), 100)),
+    )
+
+
+def show_consent(console: Console, world: World, plan: CampaignPlan) -> None:
+    """The campaign's outcome, two notices, and the lender's inquiry gate at work."""
+    with unit_of_work(world.lender_engine) as session:
+        lender = world.lender(session)
+        progress = lender.consent.progress(plan.code)
+        table = Table(title=f"The service upgrade {plan.code} at the end of the story")
+        for column in (
+            "people with a line",
+            "reached",
+            "signed",
+            "prompted",
+            "refused service",
+            "closed",
+        ):
+            table.add_column(column, justify="right")
+        table.add_row(
+            str(progress.subjects),
+            f"{progress.reached} ({progress.percent} % rollout)",
+            str(progress.signed),
+            str(progress.prompted),
+            str(progress.blocked),
+            str(progress.closed),
+        )
+        console.print(table)
+        if world.notifier.sent:
+            console.print(
+                Rule("Art. 15: the subject is told before adverse information is reported")
+            )
+            for message in world.notifier.sent[:2]:
+                console.print(
+                    f"{message.sent_at:%Y-%m-%d} {message.channel} → {message.subject_name}: "
+                    f"{message.content}"
+                )
+            console.print(f"… {len(world.notifier.sent)} notices in all, each recorded.\n")
+
+        console.print(Rule("The lender's inquiry gate: a report only under a signed authorization"))
+        client = InquiryClient(lender, {"CRC": world.desk()})
+        for person, why in _inquiry_examples(world):
+            who = f"{person.name} ({why})"
+            try:
+                answer = client.inquire(world.id_number(person), "CRC", "01")
+            except ZhengxinError as exc:
+                console.print(f"  {who}: [bold red]\\[{exc.code}][/] {exc.message}")
+                continue
+            if answer.answered and answer.report is not None:
+                accounts = len(answer.report.get("accounts", []))
+                console.print(
+                    f"  {who}: answered; the report lists {accounts} account(s). The inquiry "
+                    "carried the signature's reference, hash and date, and purpose 01."
+                )
+            else:
+                console.print(f"  {who}: the bureau refused [{answer.code}] {answer.message}")
+        closer = next((p for p in world.people if p.key == "closer"), None)
+        if closer is not None and closer.key in world.accounts:
+            console.print(f"\nConsent history of {closer.name}:")
+            for event in lender.consent.history(world.id_number(closer)):
+                console.print(
+                    f"  {event.at:%Y-%m-%d %H:%M} {event.event:8} {event.document}: {event.detail}"
+                )
+
+
+def _inquiry_examples(world: World) -> list[tuple[Persona, str]]:
+    by_key = {p.key: p for p in world.people if p.key in world.accounts}
+    out = []
+    if "full" in by_key:
+        out.append((by_key["full"], "signed when opening"))
+    never = next(
+        (p for p in world.people if p.consent == "never" and p.key in world.accounts), None
+    )
+    if never is not None:
+        out.append((never, "never signed"))
+    if "closer" in by_key:
+        out.append((by_key["closer"], "closed the line, which ended the authorization"))
+    return out

@@ -150,3 +150,23 @@ def closing_record(ctx: ReportedLine, facts: MonthFacts) -> AccountRecord:
         base=base_segment(ctx, facts.closed_on, ReportTimingCode.CLOSED),
         monthly=monthly_segment(facts, settlement_date=facts.closed_on),
     )
+
+
+_ADVERSE_STATUSES = (
+    AccountStatus.OVERDUE,
+    AccountStatus.BAD_DEBT_PENDING,
+    AccountStatus.WRITTEN_OFF,
+)
+
+
+def carries_adverse(record: AccountRecord) -> bool:
+    """Whether the record tells the bureau something adverse (art. 44): an overdue or bad-debt
+    account status, or an adverse repayment status."""
+    for segment in (record.monthly, record.non_monthly):
+        if segment is None:
+            continue
+        if segment.acct_status in _ADVERSE_STATUSES:
+            return True
+        if segment.rpy_status is not None and segment.rpy_status.is_adverse:
+            return True
+    return False

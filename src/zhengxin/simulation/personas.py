@@ -54,6 +54,8 @@ class Persona:
     loan_on: date | None = None
     loan: Money | None = None
     loan_periods: int = 12
+    consent: str = "at_opening"  # "at_opening" | "prompted" | "never" | "objects"
+    sign_after: int = 0  # days after a campaign reaches them that they sign (or object)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def busy(self, day: date) -> bool:
@@ -307,7 +309,36 @@ def crowd(start: date, size: int, seed: int = 11) -> list[Persona]:
             person.loan = Money.yuan(rng.choice((1000, 2000, 5000)))
             person.loan_periods = rng.choice((6, 12))
         people.append(person)
+    _answer_the_upgrade(people, random.Random(seed + 1))
     return people
+
+
+# How the crowd answers the service upgrade: most sign soon after the prompt, some late (after
+# their deadline, once blocked), some never, and a few object by closing the line.
+_CONSENT_MIX = (
+    ("soon", 0.62),
+    ("late", 0.14),
+    ("never", 0.10),
+    ("objects", 0.06),
+    ("at_opening", 0.08),
+)
+
+
+def _answer_the_upgrade(people: list[Persona], rng: random.Random) -> None:
+    answers = [answer for answer, _ in _CONSENT_MIX]
+    weights = [share for _, share in _CONSENT_MIX]
+    for person in people:
+        answer = rng.choices(answers, weights)[0]
+        if answer == "objects" and (person.loan is not None or person.closes_on is not None):
+            answer = "never"
+        if answer == "soon":
+            person.consent, person.sign_after = "prompted", rng.randrange(0, 30)
+        elif answer == "late":
+            person.consent, person.sign_after = "prompted", rng.randrange(90, 200)
+        elif answer == "objects":
+            person.consent, person.sign_after = "objects", rng.randrange(3, 40)
+        else:
+            person.consent = answer
 
 
 def _shift(day: date, months: int, day_of_month: int) -> date:
