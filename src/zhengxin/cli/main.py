@@ -16,6 +16,7 @@ from rich.console import Console
 from zhengxin.bureau.ingest import Ingestor
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
+from zhengxin.cli import consent as consent_cli
 from zhengxin.cli import demo as demo_module
 from zhengxin.cli import lender as lender_cli
 from zhengxin.cli.guard import guard_all, guarded
@@ -33,6 +34,7 @@ app = typer.Typer(
 bureau_app = typer.Typer(help="The bureau: ingest submission files, serve credit reports.")
 app.add_typer(bureau_app, name="bureau")
 app.add_typer(lender_cli.app, name="lender")
+lender_cli.app.add_typer(consent_cli.app, name="consent")
 console = Console()
 
 
@@ -98,6 +100,7 @@ def bureau_report(
 
 guard_all(lender_cli.app)
 guard_all(lender_cli.loan_app)
+guard_all(consent_cli.app)
 
 
 def main() -> None:
