@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from zhengxin.codes import Bureau, IdType
@@ -310,7 +310,7 @@ class Consent:
         )
         self.session.add(signature)
         self.session.flush()
-        self._campaigns = None
+        self._forget_campaigns()
         log.info("consent.signed", id_number=subject.id_number, document=code, version=version)
         return signature
 
@@ -430,7 +430,7 @@ class Consent:
             ended += 1
         if ended:
             self.session.flush()
-            self._campaigns = None
+            self._forget_campaigns()
             log.info("consent.revoked", subject=subject_id, signatures=ended, reason=reason)
         return ended
 
@@ -527,7 +527,7 @@ class Consent:
             )
         )
         self.session.flush()
-        self._campaigns = None
+        self._forget_campaigns()
         log.info("campaign.started", campaign=code, percent=percent, deadline=str(deadline))
         return campaign
 
@@ -554,9 +554,12 @@ class Consent:
         )
         self.session.add(stage)
         self.session.flush()
-        self._campaigns = None
+        self._forget_campaigns()
         log.info("campaign.widened", campaign=code, percent=percent, effective_on=str(day))
         return stage
+
+    def _forget_campaigns(self) -> None:
+        self._campaigns = None
 
     def campaign(self, code: str) -> Campaign:
         found = self.session.scalar(select(Campaign).where(Campaign.code == code))
@@ -574,7 +577,7 @@ class Consent:
         )
 
     def _views(self, day: date) -> list[_CampaignView]:
-        """The campaigns noticed by ``day`` (cached for the day within this unit of work)."""
+        """The campaigns noticed by ``day`` (kept for the day within this unit of work)."""
         if self._campaigns is not None and self._campaigns[0] == day:
             return self._campaigns[1]
         rows = self.session.execute(
@@ -640,8 +643,14 @@ class Consent:
         return out
 
     def require_standing(self, subject_id: int) -> None:
-        """Refuse new spending when a campaign's deadline passed without the signature."""
-        for prompt in self.prompts(subject_id):
+        """Refuse new spending when a campaign's deadline passed without the signature.
+
+        On the authorization path this is one small prepared read while no campaign is past
+        its deadline (a subject's own deadline is never earlier than the campaign's)."""
+        day = self.clock.today()
+        if self.session.connection().execute(_PAST_DEADLINE, {"day": day}).first() is None:
+            return
+        for prompt in self.prompts(subject_id, day):
             if prompt.blocked:
                 raise Refused(
                     "consent.required",
@@ -709,6 +718,14 @@ class Consent:
             for subject_id, signed_at, months, revoked_at in rows
             if _in_force(signed_at, months, revoked_at, at)
         }
+
+
+_CAMPAIGNS = Campaign.__table__
+_PAST_DEADLINE = (
+    select(_CAMPAIGNS.c.id)
+    .where(_CAMPAIGNS.c.notice_on <= bindparam("day"), _CAMPAIGNS.c.deadline < bindparam("day"))
+    .limit(1)
+)
 
 
 def reference_of(signature: Signature, document: AuthorizationDocument) -> AuthorizationRef:
