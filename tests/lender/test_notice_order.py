@@ -11,7 +11,7 @@ sent at least the notice period before the file. Never the other way round.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from tests.lender.conftest import ZHANG_SAN, Lender
 from zhengxin.furnishing.records import carries_adverse
 from zhengxin.furnishing.service import FILE_TIME, Furnisher
-from zhengxin.kernel.clock import FixedClock, china_time, month_end
+from zhengxin.kernel.clock import FixedClock, china_time, month_end, stored_instant
 from zhengxin.kernel.db import unit_of_work
 from zhengxin.kernel.money import Money
 from zhengxin.lender.consent import text_hash
@@ -128,9 +128,7 @@ def test_no_adverse_record_leaves_before_its_notice(
         assert begun, f"an adverse record for {day} left with no notice at all"
         latest = begun[-1]
         file_at = china_time(day, FILE_TIME)
-        sent_at = latest.sent_at
-        if sent_at.tzinfo is None:  # SQLite keeps UTC instants without their zone
-            sent_at = sent_at.replace(tzinfo=UTC)
+        sent_at = stored_instant(latest.sent_at)
         assert sent_at <= file_at - timedelta(days=notice_days), (
             f"the adverse record of {day} left {file_at - sent_at} after its notice"
         )

@@ -6,7 +6,6 @@ business date ``--date`` (default: today in China), like the other ``lender`` co
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from rich.table import Table
 
 from zhengxin.cli.lender import Db, On, _date, service
 from zhengxin.codes import Bureau
-from zhengxin.kernel.clock import CHINA, business_date
+from zhengxin.kernel.clock import CHINA, business_date, stored_instant
 from zhengxin.kernel.errors import InvalidInput
 from zhengxin.lender.consent import Scope, reference_of
 
@@ -32,10 +31,6 @@ def _read_text(path: Path) -> str:
         raise InvalidInput("cli.file", f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise InvalidInput("cli.file", f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 @app.command("publish")
@@ -91,7 +86,7 @@ def documents(db: Db = None, on: On = None) -> None:
                 d.bureaus,
                 f"{d.validity_months} months" if d.validity_months else "until closure",
                 d.sha256[:12],
-                str(business_date(_aware(d.published_at))),
+                str(business_date(stored_instant(d.published_at))),
             )
         console.print(table)
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from zhengxin.codes import Bureau, ReportTimingCode
 from zhengxin.furnishing import records
-from zhengxin.kernel.clock import CHINA, china_time, month_end
+from zhengxin.kernel.clock import CHINA, china_time, month_end, stored_instant
 from zhengxin.kernel.log import get_logger
 from zhengxin.lender.consent import Scope
 from zhengxin.lender.models import CreditLine, FurnishedFile
@@ -173,7 +173,7 @@ class Furnisher:
                 if (
                     spell is None
                     or spell[0] > record.base.rpt_date
-                    or _aware(spell[1]) > file_at - timedelta(days=days)
+                    or stored_instant(spell[1]) > file_at - timedelta(days=days)
                 ):
                     self._hold(code, record.base.rpt_date_code.value, NOTICE_PENDING)
                     continue
@@ -220,7 +220,3 @@ class Furnisher:
 
 def _closed_by(line: CreditLine, day: date) -> bool:
     return line.closed_on is not None and line.closed_on <= day
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)

@@ -39,6 +39,16 @@ def china_time(day: date, at: time = time(0, 0)) -> datetime:
     return datetime.combine(day, at, tzinfo=CHINA).astimezone(UTC)
 
 
+def stored_instant(instant: datetime) -> datetime:
+    """An instant read back from storage, as an aware UTC datetime: SQLite returns the UTC
+    wall time without its zone, PostgreSQL an aware value.
+
+    >>> stored_instant(datetime(2025, 1, 1, 4, 0)).isoformat()
+    '2025-01-01T04:00:00+00:00'
+    """
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
 def _require_aware(instant: datetime) -> None:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise InvalidInput("clock.naive", f"instants must carry a time zone; got {instant!r}")

@@ -39,7 +39,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from zhengxin.codes import Bureau, IdType
-from zhengxin.kernel.clock import Clock, add_months, business_date, china_time
+from zhengxin.kernel.clock import Clock, add_months, business_date, china_time, stored_instant
 from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused
 from zhengxin.kernel.identity import ResidentId
 from zhengxin.kernel.log import get_logger
@@ -411,9 +411,9 @@ class Consent:
         for signed_at, document, revoked_at in rows:
             if not (Scope(document.scope).covers(scope) and bureau in document.bureaus.split(",")):
                 continue
-            if business_date(_aware(signed_at)) > day:
+            if business_date(stored_instant(signed_at)) > day:
                 continue
-            if revoked_at is not None and business_date(_aware(revoked_at)) < day:
+            if revoked_at is not None and business_date(stored_instant(revoked_at)) < day:
                 continue
             expiry = _expiry(signed_at, document.validity_months)
             if expiry is not None and expiry <= day:
@@ -464,7 +464,7 @@ class Consent:
             ref = reference_of(signature, document)
             events.append(
                 ConsentEvent(
-                    _aware(signature.signed_at),
+                    stored_instant(signature.signed_at),
                     "signed",
                     name,
                     f"{ref.reference} via {signature.channel}; scope {document.scope}; "
@@ -474,7 +474,9 @@ class Consent:
             expiry = _expiry(signature.signed_at, document.validity_months)
             if revocation is not None:
                 events.append(
-                    ConsentEvent(_aware(revocation.revoked_at), "revoked", name, revocation.reason)
+                    ConsentEvent(
+                        stored_instant(revocation.revoked_at), "revoked", name, revocation.reason
+                    )
                 )
             elif expiry is not None:
                 events.append(
@@ -734,7 +736,7 @@ def reference_of(signature: Signature, document: AuthorizationDocument) -> Autho
         signature_id=signature.id,
         document=f"{document.code} v{document.version}",
         document_sha256=signature.document_sha256,
-        signed_on=business_date(_aware(signature.signed_at)),
+        signed_on=business_date(stored_instant(signature.signed_at)),
         scope=Scope(document.scope),
         bureaus=tuple(document.bureaus.split(",")),
     )
@@ -744,24 +746,19 @@ def _expiry(signed_at: datetime, months: int | None) -> date | None:
     """The first day a signature is no longer in force (None: until revoked)."""
     if months is None:
         return None
-    return add_months(business_date(_aware(signed_at)), months)
+    return add_months(business_date(stored_instant(signed_at)), months)
 
 
 def _in_force(
     signed_at: datetime, months: int | None, revoked_at: datetime | None, at: datetime
 ) -> bool:
-    signed_at, at = _aware(signed_at), _aware(at)
+    signed_at, at = stored_instant(signed_at), stored_instant(at)
     if signed_at > at:
         return False
-    if revoked_at is not None and _aware(revoked_at) <= at:
+    if revoked_at is not None and stored_instant(revoked_at) <= at:
         return False
     expiry = _expiry(signed_at, months)
     return expiry is None or business_date(at) < expiry
-
-
-def _aware(instant: datetime) -> datetime:
-    """SQLite hands back naive UTC instants; PostgreSQL aware ones."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def _check_percent(percent: int) -> None:
