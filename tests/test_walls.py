@@ -51,3 +51,33 @@ def test_the_check_sees_a_crossing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from zhengxin.bureau.models import Account\n", encoding="utf-8")
     assert "zhengxin.bureau.models" in imported_modules(bad)
+
+
+def called_names(path: Path) -> set[str]:
+    """The names every call in a module calls (``f(...)`` and ``x.f(...)`` both give ``f``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                names.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.add(func.attr)
+    return names
+
+
+# The gates of consent: a submission file is written only by the furnisher (whose write()
+# passes every record through the consent and notice gates), and an inquiry is built only by
+# the lender's inquiry client (which needs a signature in force to build one).
+GATED = {"write_submission": {"furnishing/service.py"}, "InquiryRequest": {"lender/inquiry.py"}}
+
+
+@pytest.mark.parametrize("name", sorted(GATED))
+def test_only_the_gated_paths_write_files_or_build_inquiries(name: str) -> None:
+    callers = {
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if name in called_names(path) and "migrations" not in path.parts
+    }
+    assert callers == GATED[name], f"{name} is called outside its gate: {callers - GATED[name]}"
