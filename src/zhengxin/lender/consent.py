@@ -31,11 +31,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from zhengxin.codes import Bureau, IdType
@@ -53,6 +53,7 @@ from zhengxin.lender.models import (
     Signature,
     Subject,
 )
+from zhengxin.lender.repository import LenderRepository
 
 log = get_logger(__name__)
 
@@ -157,9 +158,28 @@ class CampaignProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class _Stage:
+class Stage:
+    """From ``effective_on``, a campaign reaches ``percent`` of subjects."""
+
     percent: int
     effective_on: date
+
+
+def reached_on(campaign: str, id_number: str, stages: Iterable[Stage], day: date) -> date | None:
+    """The day a campaign's rollout first reached the subject, as of ``day`` (None: not yet):
+    the first stage begun by ``day`` whose share covers the subject's cohort bucket.
+
+    >>> stages = [Stage(1, date(2025, 3, 1)), Stage(100, date(2025, 5, 1))]
+    >>> reached_on("UP", "11010519491231002X", stages, date(2025, 6, 1))
+    datetime.date(2025, 5, 1)
+    >>> reached_on("UP", "11010519491231002X", stages, date(2025, 4, 1)) is None
+    True
+    """
+    bucket = cohort_bucket(campaign, id_number)
+    for stage in sorted(stages, key=lambda s: s.percent):
+        if stage.effective_on <= day and bucket < stage.percent * BUCKETS // 100:
+            return stage.effective_on
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +190,10 @@ class _CampaignView:
     title: str
     notice_on: date
     deadline: date
-    stages: tuple[_Stage, ...]
+    stages: tuple[Stage, ...]
 
-    def reached_on(self, bucket: int, day: date) -> date | None:
-        for stage in self.stages:
-            if stage.effective_on <= day and bucket < stage.percent * BUCKETS // 100:
-                return stage.effective_on
-        return None
+    def reached_on(self, id_number: str, day: date) -> date | None:
+        return reached_on(self.code, id_number, self.stages, day)
 
     def own_deadline(self, reached_on: date) -> date:
         return max(self.deadline, reached_on + (self.deadline - self.notice_on))
@@ -188,6 +205,7 @@ class Consent:
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self.clock = clock
+        self.repo = LenderRepository(session)
         self._campaigns: tuple[date, list[_CampaignView]] | None = None
 
     # -- documents --------------------------------------------------------------------------
@@ -291,7 +309,7 @@ class Consent:
             )
         now = self.clock.now()
         if subject.id is not None and any(
-            d.id == document.id for _, d in self.valid_signatures(subject.id, now)
+            held.document.id == document.id for held in self.valid_signatures(subject.id, now)
         ):
             raise Conflict(
                 "consent.already_signed",
@@ -310,7 +328,6 @@ class Consent:
         )
         self.session.add(signature)
         self.session.flush()
-        self._forget_campaigns()
         log.info("consent.signed", id_number=subject.id_number, document=code, version=version)
         return signature
 
@@ -318,11 +335,7 @@ class Consent:
         """The registered subject, or a new (not yet added) one; the name must match."""
         resident = ResidentId.parse(id_number)
         clean = check_name(name)
-        subject = self.session.scalar(
-            select(Subject).where(
-                Subject.id_type == IdType.RESIDENT_ID.value, Subject.id_number == resident.number
-            )
-        )
+        subject = self.repo.subject_by_id_number(IdType.RESIDENT_ID, resident.number)
         if subject is None:
             return Subject(
                 id_type=IdType.RESIDENT_ID.value,
@@ -339,98 +352,97 @@ class Consent:
 
     def subject(self, id_number: str) -> Subject:
         resident = ResidentId.parse(id_number)
-        found = self.session.scalar(
-            select(Subject).where(
-                Subject.id_type == IdType.RESIDENT_ID.value, Subject.id_number == resident.number
-            )
-        )
+        found = self.repo.subject_by_id_number(IdType.RESIDENT_ID, resident.number)
         if found is None:
             raise NotFound("subject.unknown", f"no subject with ID number {resident.masked}")
         return found
 
-    def valid_signatures(
-        self, subject_id: int, at: datetime
-    ) -> list[tuple[Signature, AuthorizationDocument]]:
+    def valid_signatures(self, subject_id: int, at: datetime) -> list[Held]:
         """The subject's signatures in force at ``at``, newest first."""
-        rows = self.session.execute(
-            select(Signature, AuthorizationDocument, Revocation.revoked_at)
-            .join(AuthorizationDocument, AuthorizationDocument.id == Signature.document_id)
-            .outerjoin(Revocation, Revocation.signature_id == Signature.id)
-            .where(Signature.subject_id == subject_id)
-            .order_by(Signature.signed_at.desc(), Signature.id.desc())
-        ).all()
-        return [
-            (signature, document)
-            for signature, document, revoked_at in rows
-            if _in_force(signature.signed_at, document.validity_months, revoked_at, at)
-        ]
+        return [h for h in self._held(Signature.subject_id == subject_id) if h.in_force(at)]
 
     def authorization(
         self, subject_id: int, scope: Scope, bureau: str, at: datetime
     ) -> AuthorizationRef | None:
         """The newest signature in force at ``at`` whose document covers ``scope`` and
         ``bureau``, as the reference an inquiry carries; None when there is none."""
-        for signature, document in self.valid_signatures(subject_id, at):
-            if Scope(document.scope).covers(scope) and bureau in document.bureaus.split(","):
-                return reference_of(signature, document)
+        for held in self.valid_signatures(subject_id, at):
+            if held.covers(scope, bureau):
+                return held.reference
         return None
 
     def authorized_subjects(self, scope: Scope, bureau: str, at: datetime) -> set[int]:
         """Every subject holding, at ``at``, a signature that covers ``scope`` and ``bureau``
         (one query, for the furnishing batch)."""
-        rows = self.session.execute(
-            select(
-                Signature.subject_id,
-                Signature.signed_at,
-                AuthorizationDocument.validity_months,
-                AuthorizationDocument.scope,
-                AuthorizationDocument.bureaus,
-                Revocation.revoked_at,
-            )
-            .join(AuthorizationDocument, AuthorizationDocument.id == Signature.document_id)
-            .outerjoin(Revocation, Revocation.signature_id == Signature.id)
-            .where(Signature.signed_at <= at.astimezone(UTC))
-        )
         return {
-            subject_id
-            for subject_id, signed_at, months, kind, bureaus, revoked_at in rows
-            if Scope(kind).covers(scope)
-            and bureau in bureaus.split(",")
-            and _in_force(signed_at, months, revoked_at, at)
+            held.subject_id
+            for held in self._held(Signature.signed_at <= at.astimezone(UTC))
+            if held.covers(scope, bureau) and held.in_force(at)
         }
 
     def authorized_through(self, subject_id: int, scope: Scope, bureau: str, day: date) -> bool:
-        """Whether a covering signature was in force on ``day`` up to its end, counting one
+        """Whether a covering signature was in force at the end of ``day``, counting one
         revoked that day as still in force (the closure record's exception)."""
+        return any(
+            held.covers(scope, bureau) and held.in_force_through(day)
+            for held in self._held(Signature.subject_id == subject_id)
+        )
+
+    def _held(self, *criteria: ColumnElement[bool]) -> list[Held]:
+        """The signatures meeting ``criteria`` with their documents and revocations, newest
+        first: the one query every consent question starts from."""
         rows = self.session.execute(
-            select(Signature.signed_at, AuthorizationDocument, Revocation.revoked_at)
-            .join(AuthorizationDocument, AuthorizationDocument.id == Signature.document_id)
+            select(
+                Signature.id,
+                Signature.subject_id,
+                Signature.signed_at,
+                Signature.channel,
+                Signature.document_sha256,
+                Signature.document_id,
+                Revocation.revoked_at,
+                Revocation.reason,
+            )
             .outerjoin(Revocation, Revocation.signature_id == Signature.id)
-            .where(Signature.subject_id == subject_id)
+            .where(*criteria)
+            .order_by(Signature.signed_at.desc(), Signature.id.desc())
         ).all()
-        for signed_at, document, revoked_at in rows:
-            if not (Scope(document.scope).covers(scope) and bureau in document.bureaus.split(",")):
-                continue
-            if business_date(stored_instant(signed_at)) > day:
-                continue
-            if revoked_at is not None and business_date(stored_instant(revoked_at)) < day:
-                continue
-            expiry = _expiry(signed_at, document.validity_months)
-            if expiry is not None and expiry <= day:
-                continue
-            return True
-        return False
+        if not rows:
+            return []
+        documents = {d.id: d for d in self.documents()}
+        return [
+            Held(
+                signature_id,
+                subject_id,
+                stored_instant(signed_at),
+                channel,
+                sha256,
+                documents[document_id],
+                stored_instant(revoked_at) if revoked_at is not None else None,
+                reason,
+            )
+            for (
+                signature_id,
+                subject_id,
+                signed_at,
+                channel,
+                sha256,
+                document_id,
+                revoked_at,
+                reason,
+            ) in rows
+        ]
 
     def revoke_all(self, subject_id: int, reason: str) -> int:
         """End every signature the subject holds now; the count ended."""
         now = self.clock.now()
         ended = 0
-        for signature, _document in self.valid_signatures(subject_id, now):
-            self.session.add(Revocation(signature_id=signature.id, revoked_at=now, reason=reason))
+        for held in self.valid_signatures(subject_id, now):
+            self.session.add(
+                Revocation(signature_id=held.signature_id, revoked_at=now, reason=reason)
+            )
             ended += 1
         if ended:
             self.session.flush()
-            self._forget_campaigns()
             log.info("consent.revoked", subject=subject_id, signatures=ended, reason=reason)
         return ended
 
@@ -450,35 +462,24 @@ class Consent:
         return self.revoke_all(line.subject_id, f"line {line.account_code} closed")
 
     def history(self, id_number: str) -> list[ConsentEvent]:
-        """Every signature and revocation of the subject, in time order."""
+        """Every signature, revocation and lapse of the subject, in time order."""
         subject = self.subject(id_number)
-        rows = self.session.execute(
-            select(Signature, AuthorizationDocument, Revocation)
-            .join(AuthorizationDocument, AuthorizationDocument.id == Signature.document_id)
-            .outerjoin(Revocation, Revocation.signature_id == Signature.id)
-            .where(Signature.subject_id == subject.id)
-        ).all()
         events: list[ConsentEvent] = []
-        for signature, document, revocation in rows:
+        for held in self._held(Signature.subject_id == subject.id):
+            document = held.document
             name = f"{document.code} v{document.version}"
-            ref = reference_of(signature, document)
             events.append(
                 ConsentEvent(
-                    stored_instant(signature.signed_at),
+                    held.signed_at,
                     "signed",
                     name,
-                    f"{ref.reference} via {signature.channel}; scope {document.scope}; "
+                    f"{held.reference.reference} via {held.channel}; scope {document.scope}; "
                     f"bureaus {document.bureaus}; sha256 {document.sha256[:12]}…",
                 )
             )
-            expiry = _expiry(signature.signed_at, document.validity_months)
-            if revocation is not None:
-                events.append(
-                    ConsentEvent(
-                        stored_instant(revocation.revoked_at), "revoked", name, revocation.reason
-                    )
-                )
-            elif expiry is not None:
+            if held.revoked_at is not None:
+                events.append(ConsentEvent(held.revoked_at, "revoked", name, held.reason or ""))
+            elif (expiry := held.expiry) is not None:
                 events.append(
                     ConsentEvent(china_time(expiry), "lapses", name, f"validity ends {expiry}")
                 )
@@ -593,9 +594,9 @@ class Consent:
         for campaign, document, stage in rows:
             view = views.get(campaign.id)
             stages = (
-                (*view.stages, _Stage(stage.percent, stage.effective_on))
+                (*view.stages, Stage(stage.percent, stage.effective_on))
                 if view
-                else (_Stage(stage.percent, stage.effective_on),)
+                else (Stage(stage.percent, stage.effective_on),)
             )
             views[campaign.id] = _CampaignView(
                 campaign.code,
@@ -619,7 +620,7 @@ class Consent:
         signed = self._signed_versions(subject_id)
         out = []
         for view in views:
-            reached = view.reached_on(cohort_bucket(view.code, subject.id_number), day)
+            reached = view.reached_on(subject.id_number, day)
             if reached is None:
                 continue
             if signed.get(view.document_code, 0) >= view.document_version:
@@ -640,8 +641,8 @@ class Consent:
     def _signed_versions(self, subject_id: int) -> dict[str, int]:
         """The newest version of each document the subject holds in force now."""
         out: dict[str, int] = {}
-        for _signature, document in self.valid_signatures(subject_id, self.clock.now()):
-            out[document.code] = max(out.get(document.code, 0), document.version)
+        for held in self.valid_signatures(subject_id, self.clock.now()):
+            out[held.document.code] = max(out.get(held.document.code, 0), held.document.version)
         return out
 
     def require_standing(self, subject_id: int) -> None:
@@ -684,7 +685,7 @@ class Consent:
         holders = self._holders(document.code, document.version, now)
         reached = signed = prompted = blocked = closed = 0
         for subject_id, id_number in subjects:
-            when = view.reached_on(cohort_bucket(code, id_number), day) if view else None
+            when = view.reached_on(id_number, day) if view else None
             if when is None:
                 continue
             reached += 1
@@ -701,24 +702,14 @@ class Consent:
         )
 
     def _holders(self, document_code: str, version: int, at: datetime) -> set[int]:
-        rows = self.session.execute(
-            select(
-                Signature.subject_id,
-                Signature.signed_at,
-                AuthorizationDocument.validity_months,
-                Revocation.revoked_at,
-            )
-            .join(AuthorizationDocument, AuthorizationDocument.id == Signature.document_id)
-            .outerjoin(Revocation, Revocation.signature_id == Signature.id)
-            .where(
-                AuthorizationDocument.code == document_code,
-                AuthorizationDocument.version >= version,
-            )
+        """The subjects holding, at ``at``, a signature of ``version`` or a later one."""
+        later = select(AuthorizationDocument.id).where(
+            AuthorizationDocument.code == document_code, AuthorizationDocument.version >= version
         )
         return {
-            subject_id
-            for subject_id, signed_at, months, revoked_at in rows
-            if _in_force(signed_at, months, revoked_at, at)
+            held.subject_id
+            for held in self._held(Signature.document_id.in_(later))
+            if held.in_force(at)
         }
 
 
@@ -730,35 +721,65 @@ _PAST_DEADLINE = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A signature as the rules read it: its document, and when it was revoked, if it was."""
+
+    signature_id: int
+    subject_id: int
+    signed_at: datetime
+    channel: str
+    sha256: str
+    document: AuthorizationDocument
+    revoked_at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def expiry(self) -> date | None:
+        """The first day the signature is no longer in force (None: until revoked)."""
+        months = self.document.validity_months
+        return None if months is None else add_months(business_date(self.signed_at), months)
+
+    def in_force(self, at: datetime) -> bool:
+        """Signed by ``at``, not revoked by then, and not lapsed."""
+        at = stored_instant(at)
+        if self.signed_at > at or (self.revoked_at is not None and self.revoked_at <= at):
+            return False
+        return self.expiry is None or business_date(at) < self.expiry
+
+    def in_force_through(self, day: date) -> bool:
+        """In force at the end of ``day``, a revocation during that day not yet counted."""
+        before = self.revoked_at is not None and business_date(self.revoked_at) < day
+        counted = replace(self, revoked_at=self.revoked_at if before else None)
+        return counted.in_force(china_time(day, time.max))
+
+    def covers(self, scope: Scope, bureau: str) -> bool:
+        """Whether the signed document allows ``scope`` at ``bureau``."""
+        document = self.document
+        return Scope(document.scope).covers(scope) and bureau in document.bureaus.split(",")
+
+    @property
+    def reference(self) -> AuthorizationRef:
+        return _reference(self.signature_id, self.sha256, self.signed_at, self.document)
+
+
 def reference_of(signature: Signature, document: AuthorizationDocument) -> AuthorizationRef:
+    """The reference an inquiry carries for ``signature``."""
+    return _reference(signature.id, signature.document_sha256, signature.signed_at, document)
+
+
+def _reference(
+    signature_id: int, sha256: str, signed_at: datetime, document: AuthorizationDocument
+) -> AuthorizationRef:
     return AuthorizationRef(
-        reference=f"SIG{signature.id:010d}",
-        signature_id=signature.id,
+        reference=f"SIG{signature_id:010d}",
+        signature_id=signature_id,
         document=f"{document.code} v{document.version}",
-        document_sha256=signature.document_sha256,
-        signed_on=business_date(stored_instant(signature.signed_at)),
+        document_sha256=sha256,
+        signed_on=business_date(stored_instant(signed_at)),
         scope=Scope(document.scope),
         bureaus=tuple(document.bureaus.split(",")),
     )
-
-
-def _expiry(signed_at: datetime, months: int | None) -> date | None:
-    """The first day a signature is no longer in force (None: until revoked)."""
-    if months is None:
-        return None
-    return add_months(business_date(stored_instant(signed_at)), months)
-
-
-def _in_force(
-    signed_at: datetime, months: int | None, revoked_at: datetime | None, at: datetime
-) -> bool:
-    signed_at, at = stored_instant(signed_at), stored_instant(at)
-    if signed_at > at:
-        return False
-    if revoked_at is not None and stored_instant(revoked_at) <= at:
-        return False
-    expiry = _expiry(signed_at, months)
-    return expiry is None or business_date(at) < expiry
 
 
 def _check_percent(percent: int) -> None:

@@ -33,7 +33,7 @@ from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import ZhengxinError
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.money import Money
-from zhengxin.lender.consent import Consent, cohort_bucket
+from zhengxin.lender.consent import Consent, Stage, reached_on
 from zhengxin.lender.inquiry import InquiryAnswer, InquiryRequest
 from zhengxin.lender.models import LenderBase
 from zhengxin.lender.notices import MemoryNotifier
@@ -294,13 +294,10 @@ class World:
     def reached_on(self, person: Persona, day: date) -> date | None:
         """When the campaign reached ``person``, as of ``day`` (None: not yet)."""
         plan = self.campaign
-        if plan is None or day < plan.notice_on:
+        if plan is None:
             return None
-        bucket = cohort_bucket(plan.code, self.id_number(person))
-        for effective_on, percent in plan.stages:
-            if effective_on <= day and bucket < percent * 100:
-                return effective_on
-        return None
+        stages = [Stage(percent, effective_on) for effective_on, percent in plan.stages]
+        return reached_on(plan.code, self.id_number(person), stages, day)
 
     def _answer(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
         """The person answers the campaign's prompt on the day they decided to."""
