@@ -20,7 +20,7 @@ On the bill day, for each line, in this order:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -45,7 +45,7 @@ from zhengxin.lender.books import (
     LegSpec,
     Position,
 )
-from zhengxin.lender.delinquency import Due, Paid, replay
+from zhengxin.lender.delinquency import DelinquencyState, Due, Paid, replay
 from zhengxin.lender.models import CreditLine, Entry, InstalmentPlan, Statement
 from zhengxin.lender.products import InterestMethod, RevolvingProduct
 from zhengxin.lender.schedules import instalment_plan
@@ -78,6 +78,22 @@ def line_dues(svc: LenderService, line: CreditLine) -> list[Due]:
 
 def line_payments(svc: LenderService, line: CreditLine) -> list[Paid]:
     return repayments(svc.repo.settlements_of([line.id]).get(line.id, []))
+
+
+def line_states(
+    svc: LenderService, lines: Sequence[CreditLine], as_of: date, chunk: int = 2000
+) -> Iterator[tuple[CreditLine, DelinquencyState]]:
+    """Each line's delinquency at the end of ``as_of``, reading bills and repayments for
+    ``chunk`` lines at a time (the nightly jobs that look at many lines)."""
+    for start in range(0, len(lines), chunk):
+        group = lines[start : start + chunk]
+        ids = [line.id for line in group]
+        statements = svc.repo.statements_of(ids)
+        settlements = svc.repo.settlements_of(ids)
+        for line in group:
+            dues = statement_dues(statements.get(line.id, []))
+            paid = repayments(settlements.get(line.id, []))
+            yield line, replay(line.opened_on, dues, paid, as_of)
 
 
 @dataclass(slots=True)

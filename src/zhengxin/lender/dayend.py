@@ -62,20 +62,12 @@ def write_off_due(svc: LenderService, day: date) -> int:
         for line in svc.repo.lines_open_on(day)
         if line.closed_on is None and line.written_off_on is None
     ]
-    for start in range(0, len(lines), 2000):
-        group = lines[start : start + 2000]
-        ids = [line.id for line in group]
-        statements = svc.repo.statements_of(ids)
-        settlements = svc.repo.settlements_of(ids)
-        for line in group:
-            dues = billing.statement_dues(statements.get(line.id, []))
-            paid = billing.repayments(settlements.get(line.id, []))
-            state = replay(line.opened_on, dues, paid, day_before)
-            if state.days_past_due > svc.product_of(line).write_off_after_days:
-                _write_off(svc, line, None, day)
-                line.written_off_on = day
-                line.status = "written_off"
-                count += 1
+    for line, state in billing.line_states(svc, lines, day_before):
+        if state.days_past_due > svc.product_of(line).write_off_after_days:
+            _write_off(svc, line, None, day)
+            line.written_off_on = day
+            line.status = "written_off"
+            count += 1
     for item in svc.repo.open_loans():
         if item.written_off_on is not None:
             continue

@@ -29,7 +29,7 @@ from zhengxin.kernel.log import get_logger
 from zhengxin.kernel.money import Money
 from zhengxin.lender import billing, loans
 from zhengxin.lender.delinquency import replay
-from zhengxin.lender.models import AdverseSpell, CreditLine, Loan, Notice, Statement
+from zhengxin.lender.models import AdverseSpell, CreditLine, Loan, Notice, Statement, Subject
 
 if TYPE_CHECKING:
     from zhengxin.lender.service import LenderService
@@ -129,16 +129,8 @@ def track_adverse(svc: LenderService, day: date) -> int:
         for line in _lines(svc, due_yesterday, open_spells)
         if line.closed_on is None or line.account_code in open_spells
     ]
-    for start in range(0, len(lines), 2000):
-        group = lines[start : start + 2000]
-        ids = [line.id for line in group]
-        statements = svc.repo.statements_of(ids)
-        settlements = svc.repo.settlements_of(ids)
-        for line in group:
-            dues = billing.statement_dues(statements.get(line.id, []))
-            paid = billing.repayments(settlements.get(line.id, []))
-            dpd = replay(line.opened_on, dues, paid, day).days_past_due
-            sent += _step(svc, line, None, line.account_code, dpd, day, open_spells)
+    for line, state in billing.line_states(svc, lines, day):
+        sent += _step(svc, line, None, line.account_code, state.days_past_due, day, open_spells)
     for item in svc.repo.open_loans():
         product = svc.catalog.loan(item.product_code)
         dues = loans.loan_dues(item, product)
@@ -150,13 +142,14 @@ def track_adverse(svc: LenderService, day: date) -> int:
         line = svc.repo.line_by_id(item.line_id)
         sent += _step(svc, line, item, item.account_code, dpd, day, open_spells)
     # Spells of loans settled in full end with the settlement.
-    settled = {
-        code
-        for code in open_spells
-        if (found := svc.repo.loan_by_code(code)) is not None and found.settled_on is not None
-    }
-    for code in settled:
-        open_spells[code].ended_on = day
+    if open_spells:
+        settled = svc.session.scalars(
+            select(Loan.account_code).where(
+                Loan.account_code.in_(list(open_spells)), Loan.settled_on.is_not(None)
+            )
+        )
+        for code in settled:
+            open_spells[code].ended_on = day
     svc.session.flush()
     return sent
 
@@ -191,30 +184,24 @@ def _step(
         return 0
     since = day - timedelta(days=days_past_due - 1)
     owed = svc.owed(line, loan.id if loan is not None else None)
-    notice = send(svc, line.subject_id, account_code, ADVERSE, adverse_content, owed, since)
+    subject = svc.repo.subject(line.subject_id)
+    content = adverse_content(subject.name, account_code, owed, since)
+    notice = send(svc, subject, account_code, ADVERSE, content)
     svc.session.add(AdverseSpell(account_code=account_code, started_on=since, notice_id=notice.id))
     return 1
 
 
 def send(
-    svc: LenderService,
-    subject_id: int,
-    account_code: str,
-    kind: str,
-    compose: Callable[[str, str, Money, date], str],
-    owed: Money,
-    since: date,
+    svc: LenderService, subject: Subject, account_code: str, kind: str, content: str
 ) -> Notice:
-    """Compose, send through the service's notifier, and record one notice."""
-    subject = svc.repo.subject(subject_id)
-    content = compose(subject.name, account_code, owed, since)
+    """Send ``content`` to the subject through the service's notifier, and record it."""
     now = svc.clock.now()
     channel = svc.notifier.channel
     svc.notifier.send(
         Message(subject.name, subject.id_number, account_code, kind, channel, content, now)
     )
     notice = Notice(
-        subject_id=subject_id,
+        subject_id=subject.id,
         account_code=account_code,
         kind=kind,
         channel=channel,
