@@ -67,6 +67,7 @@ class Furnisher:
         self.outbox = outbox
         self.bureau = Bureau.parse(bureau).value
         self.held_back: list[HeldBack] = []
+        self._authorized_on: dict[date, set[int]] = {}
 
     @property
     def institution(self) -> str:
@@ -137,7 +138,13 @@ class Furnisher:
         return self._noticed(consented, day)
 
     def _authorized(self, day: date) -> set[int]:
-        return self.lender.consent.authorized_subjects(Scope.REPORT, self.bureau, self.instant(day))
+        """The subjects this bureau may be told about at ``day``'s file instant; read once
+        per day by a furnisher, which lives for one furnishing run."""
+        if day not in self._authorized_on:
+            self._authorized_on[day] = self.lender.consent.authorized_subjects(
+                Scope.REPORT, self.bureau, self.instant(day)
+            )
+        return self._authorized_on[day]
 
     def _consented(
         self, lines: Iterable[CreditLine], authorized: set[int], timing: str
