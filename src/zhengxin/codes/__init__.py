@@ -7,6 +7,7 @@ interface does (``"01"`` is not ``"1"``). Source: ``pboc-records.md`` §9.
 
 from zhengxin.codes.base import Code
 from zhengxin.codes.tables import (
+    LENDER_QUERY_REASONS,
     AccountStatus,
     AccountType,
     AssetTransferFlag,
@@ -28,6 +29,7 @@ from zhengxin.codes.tables import (
 )
 
 __all__ = [
+    "LENDER_QUERY_REASONS",
     "AccountStatus",
     "AccountType",
     "AssetTransferFlag",

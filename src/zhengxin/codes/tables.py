@@ -320,6 +320,17 @@ class QueryReason(Code):
     LIMIT_APPROVAL = ("26", "额度审批")
 
 
+LENDER_QUERY_REASONS: tuple[QueryReason, ...] = (
+    QueryReason.POST_LOAN,
+    QueryReason.LOAN_APPROVAL,
+    QueryReason.CARD_APPROVAL,
+    QueryReason.CUSTOMER_ADMISSION,
+    QueryReason.LIMIT_APPROVAL,
+)
+"""The purposes a lending institution asks for a report with; the others belong to
+guarantors, courts, brokers, merchants' acquirers and employers."""
+
+
 class Bureau(Code):
     """The licensed personal credit bureaus a lender may report to and query
     (``law-and-products.md`` §1: the CRC and the market bureaus)."""

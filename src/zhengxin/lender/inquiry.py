@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from zhengxin.codes import Bureau, QueryReason
+from zhengxin.codes import LENDER_QUERY_REASONS, Bureau, QueryReason
 from zhengxin.kernel.errors import InvalidInput, Refused
 from zhengxin.kernel.log import get_logger
 from zhengxin.lender.consent import AuthorizationRef, Scope
@@ -27,16 +27,6 @@ if TYPE_CHECKING:
     from zhengxin.lender.service import LenderService
 
 log = get_logger(__name__)
-
-# The purposes a consumer lender asks for a report with (the others belong to guarantors,
-# courts, brokers and employers).
-LENDER_PURPOSES = (
-    QueryReason.POST_LOAN,
-    QueryReason.LOAN_APPROVAL,
-    QueryReason.CARD_APPROVAL,
-    QueryReason.CUSTOMER_ADMISSION,
-    QueryReason.LIMIT_APPROVAL,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +70,8 @@ class InquiryClient:
     def inquire(self, id_number: str, bureau: str, purpose: str) -> InquiryAnswer:
         """Ask ``bureau`` for the subject's report for ``purpose`` (a query-reason code)."""
         reason = QueryReason.parse(purpose)
-        if reason not in LENDER_PURPOSES:
-            allowed = ", ".join(f"{p.value} {p.label}" for p in LENDER_PURPOSES)
+        if reason not in LENDER_QUERY_REASONS:
+            allowed = ", ".join(f"{p.value} {p.label}" for p in LENDER_QUERY_REASONS)
             raise InvalidInput(
                 "inquiry.purpose", f"a lender may not query for {reason.value}; use {allowed}"
             )
