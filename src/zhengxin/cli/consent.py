@@ -19,6 +19,7 @@ from zhengxin.codes import Bureau
 from zhengxin.kernel.clock import CHINA, business_date, stored_instant
 from zhengxin.kernel.errors import InvalidInput
 from zhengxin.lender.consent import Scope, reference_of
+from zhengxin.lender.models import AuthorizationDocument
 
 app = typer.Typer(help="Authorization documents (授权书), signatures and the service upgrade.")
 console = Console()
@@ -31,6 +32,11 @@ def _read_text(path: Path) -> str:
         raise InvalidInput("cli.file", f"{path} is not UTF-8 text") from None
     except OSError as exc:
         raise InvalidInput("cli.file", f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _validity(document: AuthorizationDocument) -> str:
+    months = document.validity_months
+    return f"{months} months" if months else "until closure"
 
 
 @app.command("publish")
@@ -84,7 +90,7 @@ def documents(db: Db = None, on: On = None) -> None:
                 escape(d.title),
                 d.scope,
                 d.bureaus,
-                f"{d.validity_months} months" if d.validity_months else "until closure",
+                _validity(d),
                 d.sha256[:12],
                 str(business_date(stored_instant(d.published_at))),
             )
@@ -101,9 +107,8 @@ def show(
     """Print a document's whole text and its SHA-256: what a subject is shown before signing."""
     with service(db, on) as s:
         d = s.consent.document(code, version)
-        validity = f"{d.validity_months} months" if d.validity_months else "until closure"
         typer.echo(f"{d.code} v{d.version} 《{d.title}》")
-        typer.echo(f"scope {d.scope}; bureaus {d.bureaus}; validity {validity}")
+        typer.echo(f"scope {d.scope}; bureaus {d.bureaus}; validity {_validity(d)}")
         typer.echo("")
         typer.echo(d.text, nl=not d.text.endswith("\n"))
         typer.echo("")
@@ -150,15 +155,15 @@ def status(id_number: str, db: Db = None, on: On = None) -> None:
     """Which authorizations are in force now, bureau by bureau, and the open prompts."""
     with service(db, on) as s:
         subject = s.consent.subject(id_number)
-        now = s.clock.now()
+        held = s.consent.valid_signatures(subject.id, s.clock.now())
         table = Table(title="Authorizations in force")
         for column in ("bureau", "query", "report"):
             table.add_column(column)
         for bureau in Bureau:
             cells = []
             for scope in (Scope.QUERY, Scope.REPORT):
-                ref = s.consent.authorization(subject.id, scope, bureau.value, now)
-                cells.append(f"in force {ref.reference} ({ref.document})" if ref else "none")
+                found = next((h.reference for h in held if h.covers(scope, bureau.value)), None)
+                cells.append(f"in force {found.reference} ({found.document})" if found else "none")
             table.add_row(bureau.value, *cells)
         console.print(table)
         prompts = s.consent.prompts(subject.id)
