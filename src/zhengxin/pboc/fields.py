@@ -27,8 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from zhengxin.codes import Code
+from zhengxin.pboc.when import Cond
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _TRIMMED = "".join(chr(c) for c in range(0x21))  # Java's String.trim(): every char <= U+0020
@@ -116,6 +118,14 @@ class FieldSpec:
     """The valid codes of a table that :mod:`zhengxin.codes` does not have yet."""
     const: str | None = None
     """The fixed value of an item the writer fills in itself (``InfRecType``)."""
+    when: Cond | None = None
+    """``iff``: the tag is present exactly when this holds (§1.6); ``None`` for M and O."""
+    when_code: str = "BLD000"
+    """The code reported when an ``iff`` tag is missing or unexpected."""
+    table_by: Callable[[Any], frozenset[str] | None] | None = None
+    """The valid codes for this record (e.g. by account type), checked after the type."""
+    dict_check: bool = True
+    """Whether the code table is checked on its own (``False`` for a hierarchical child)."""
 
     @property
     def text_valued(self) -> bool:
@@ -191,6 +201,10 @@ def item(
     *,
     choices: tuple[str, ...] = (),
     const: str | None = None,
+    when: Cond | None = None,
+    when_code: str = "BLD000",
+    table_by: Callable[[Any], frozenset[str] | None] | None = None,
+    dict_check: bool = True,
 ) -> FieldSpec:
     """Declare one data item in the specification's own notation.
 
@@ -217,8 +231,24 @@ def item(
         if match is None:
             raise ValueError(f"{tag}: unknown format {fmt!r}")
         kind, length, exact = Kind(match.group(1)), int(match.group(3)), not match.group(2)
+    if when is not None and rule[0] == "M":
+        raise ValueError(f"{tag}: an item present only when {when.text} is declared O, not M")
     return FieldSpec(
-        tag, attr, name, kind, length, exact, rule[0] == "M", rule[1] == "B", codes, choices, const
+        tag,
+        attr,
+        name,
+        kind,
+        length,
+        exact,
+        rule[0] == "M",
+        rule[1] == "B",
+        codes,
+        choices,
+        const,
+        when,
+        when_code,
+        table_by,
+        dict_check,
     )
 
 

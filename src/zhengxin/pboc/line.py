@@ -9,9 +9,10 @@ segments and the typed frozen dataclasses, all driven by those declarations.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from zhengxin.pboc.errors import WRONG_TYPE, RecordError, RecordUnreadable
@@ -45,6 +46,11 @@ class SegmentSpec:
     fields: tuple[FieldSpec, ...]
     cls: type[Any]
     group: GroupSpec | None = None
+    known: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The item tags of the segment (not those of its repeated element)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(f.tag for f in self.fields))
 
     def item_spec(self, tag: str) -> FieldSpec | None:
         """The declaration of item ``tag``, or ``None`` when the segment has no such item."""
@@ -132,12 +138,87 @@ def _read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
     return RawSegment(items, tuple(groups))
 
 
+_TEXT = r"[^<&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
+_ITEMS = re.compile(rf"(?:<([A-Za-z][A-Za-z0-9_]*)>{_TEXT}</\1>)*")
+_ITEM = re.compile(rf"<([A-Za-z][A-Za-z0-9_]*)>({_TEXT})</\1>")
+_ASCII_TRIM = "".join(chr(c) for c in range(0x21))
+_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)>")
+_SPACE = re.compile(r"[ \t\r\n]")
+
+
+def _clean(text: str) -> str:
+    return text.strip(_ASCII_TRIM) if text.isascii() else preprocess(text)
+
+
+def _read_fast(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord | None:
+    """The common shape of a line read with regular expressions, or ``None`` to fall back.
+
+    It accepts only ``<Document><root>`` followed by segments whose children are plain items
+    ``<Tag>text</Tag>`` with no markup, entity or forbidden character in the text: a subset of
+    XML that this reading and :func:`read_raw_full` read identically (a test checks it on every
+    example and on generated lines). Anything else, including repeated elements, goes to the
+    full XML reader. A record type without segments (211, 213, 214 ...) declares one segment
+    whose tag is the root itself; its items sit directly inside the root.
+    """
+    start = f"<{DOCUMENT}><{root}>"
+    end = f"</{root}></{DOCUMENT}>"
+    if not (line.startswith(start) and line.endswith(end)) or "]]>" in line:
+        return None
+    position, stop = len(start), len(line) - len(end)
+    flat = segments.get(root)
+    if flat is not None:
+        items = _fast_items(line[position:stop], flat)
+        return None if items is None else RawRecord(root, {root: RawSegment(items)})
+    raw: dict[str, RawSegment] = {}
+    while position < stop:
+        match = _OPEN.match(line, position, stop)
+        if match is None:
+            return None
+        tag = match.group(1)
+        spec = segments.get(tag)
+        if spec is None or tag in raw:
+            return None
+        close = line.find(f"</{tag}>", match.end(), stop)
+        if close < 0:
+            return None
+        items = _fast_items(line[match.end() : close], spec)
+        if items is None:
+            return None
+        raw[tag] = RawSegment(items)
+        position = close + len(tag) + 3
+    return RawRecord(root, raw)
+
+
+def _fast_items(content: str, spec: SegmentSpec) -> dict[str, str] | None:
+    if spec.group is not None or not _ITEMS.fullmatch(content):
+        return None
+    pairs = _ITEM.findall(content)
+    if content.isascii() and not _SPACE.search(content):
+        items = dict(pairs)
+    else:
+        items = {name: _clean(text) for name, text in pairs}
+    if len(items) != len(pairs) or not items.keys() <= spec.known:
+        return None
+    return items
+
+
 def read_raw(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord:
     """Parse one body line into the raw value model, or raise :class:`RecordUnreadable`.
+
+    Lines of the common shape are read by a fast path; every other line by the XML parser.
 
     The line must start with ``<Document>`` and end with ``</Document>`` literally, hold exactly
     one ``root`` element, and use only declared tags, each segment and item at most once.
     """
+    if isinstance(line, str):
+        fast = _read_fast(line, root, segments)
+        if fast is not None:
+            return fast
+    return read_raw_full(line, root, segments)
+
+
+def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord:
+    """:func:`read_raw` with the XML parser only (the reference the fast path must match)."""
     if not isinstance(line, str):
         raise RecordUnreadable(f"a record line is text; got {type(line).__name__}")
     if not (line.startswith(_START) and line.endswith(_END)):
@@ -154,6 +235,9 @@ def read_raw(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRe
         found = ", ".join(f"<{c.tag}>" for c in document) or "nothing"
         raise RecordUnreadable(f"<{DOCUMENT}> must hold exactly one <{root}>; found {found}")
     record = document[0]
+    flat = segments.get(root)
+    if flat is not None:
+        return RawRecord(root, {root: _read_segment_element(record, flat)})
     _check_plain(record, "the record")
     raw: dict[str, RawSegment] = {}
     for element in record:

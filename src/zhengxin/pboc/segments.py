@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from zhengxin.codes import (
+    ACCOUNT_STATUSES,
+    REPAYMENT_MODES,
+    REPAYMENT_STATUSES,
     AccountStatus,
     AccountType,
     AssetTransferFlag,
@@ -36,8 +39,43 @@ from zhengxin.codes import (
 )
 from zhengxin.pboc.fields import item
 from zhengxin.pboc.line import SegmentSpec
+from zhengxin.pboc.when import acct_type_in, acct_type_not, item_in
 
 RECORD_TYPE_210 = "210"
+
+_D1 = acct_type_in("D1")
+_R2 = acct_type_in("R2")
+_R3 = acct_type_in("R3")
+_R2_R3 = acct_type_in("R2", "R3")
+_R123 = acct_type_in("R1", "R2", "R3")
+_D1_R4 = acct_type_in("D1", "R4")
+_D1_R1_R4 = acct_type_in("D1", "R1", "R4")
+_D1_R4_C1 = acct_type_in("D1", "R4", "C1")
+_PERIODS = acct_type_in("D1", "R1", "R2", "R4")
+_NOT_C1 = acct_type_not("C1")
+_MORTGAGE = item_in("AcctBsInfSgmt", "BusiDtlLines", "11")
+"""LoanConCode and FirstHouLoanFlag belong to housing loans (BusiDtlLines 11) only (BLE050)."""
+
+
+def repayment_modes(record: Any) -> frozenset[str] | None:
+    """RepayMode's table for the account type: 9.7a for D1/R4, 9.7b for R1 (§3.3)."""
+    return REPAYMENT_MODES.get(record.acct_type or "")
+
+
+def account_statuses(record: Any) -> frozenset[str] | None:
+    """AcctStatus's table for the account type (§9.4a-e)."""
+    return ACCOUNT_STATUSES.get(record.acct_type or "")
+
+
+def monthly_statuses(record: Any) -> frozenset[str] | None:
+    """As :func:`account_statuses`, but C1's status is not checked in the monthly segment."""
+    return None if record.acct_type == "C1" else account_statuses(record)
+
+
+def repayment_statuses(record: Any) -> frozenset[str] | None:
+    """RpyStatus's table for the account type (§9.5a-d); C1 has none."""
+    return REPAYMENT_STATUSES.get(record.acct_type or "")
+
 
 # Code tables that zhengxin.codes does not have yet (§9.10, §9.11c).
 SPLIT_DRAWDOWN_FLAGS = ("0", "1", "2")
@@ -116,24 +154,58 @@ BASIC_INFO = SegmentSpec(
     "基本信息段",
     (
         item("BusiLines", "busi_lines", "借贷业务大类", BusinessLine),
-        item("BusiDtlLines", "busi_dtl_lines", "借贷业务种类细分", BusinessDetail),
+        item(
+            "BusiDtlLines", "busi_dtl_lines", "借贷业务种类细分", BusinessDetail, dict_check=False
+        ),
         item("OpenDate", "open_date", "开户日期", "Date"),
         item("Cy", "cy", "币种", Currency),
-        item("AcctCredLine", "acct_cred_line", "信用额度", "uInt..15", "OR"),
-        item("LoanAmt", "loan_amt", "借款金额", "uInt..15", "OR"),
-        item("Flag", "flag", "分次放款标志", "code", "OR", choices=SPLIT_DRAWDOWN_FLAGS),
-        item("DueDate", "due_date", "到期日期", "Date", "OR"),
-        item("RepayMode", "repay_mode", "还款方式", RepaymentMode, "OR"),
-        item("RepayFreqcy", "repay_freqcy", "还款频率", RepaymentFrequency, "OR"),
-        item("RepayPrd", "repay_prd", "还款期数", "uInt..3", "OR"),
-        item("ApplyBusiDist", "apply_busi_dist", "业务申请地行政区划代码", "N6", "OB"),
-        item("GuarMode", "guar_mode", "担保方式", GuaranteeMode, "OR"),
-        item("OthRepyGuarWay", "oth_repy_guar_way", "其他还款保证方式", OtherRepayGuarantee, "OR"),
-        item("AssetTrandFlag", "asset_trand_flag", "资产转让标志", AssetTransferFlag, "OR"),
-        item("FundSou", "fund_sou", "业务经营类型", FundSource, "OR"),
-        item("LoanForm", "loan_form", "贷款发放形式", LoanForm, "OR"),
-        item("CreditID", "credit_id", "卡片标识号", "AN4", "OR"),
-        item("LoanConCode", "loan_con_code", "贷款合同编号", "ANC..200", "OR"),
+        item("AcctCredLine", "acct_cred_line", "信用额度", "uInt..15", "OR", when=_R123),
+        item("LoanAmt", "loan_amt", "借款金额", "uInt..15", "OR", when=_D1_R4_C1),
+        item("Flag", "flag", "分次放款标志", "code", "OR", choices=SPLIT_DRAWDOWN_FLAGS, when=_D1),
+        item("DueDate", "due_date", "到期日期", "Date", "OR", when=_NOT_C1),
+        item(
+            "RepayMode",
+            "repay_mode",
+            "还款方式",
+            RepaymentMode,
+            "OR",
+            when=_D1_R1_R4,
+            table_by=repayment_modes,
+        ),
+        item("RepayFreqcy", "repay_freqcy", "还款频率", RepaymentFrequency, "OR", when=_D1_R1_R4),
+        item("RepayPrd", "repay_prd", "还款期数", "uInt..3", "OR", when=_D1_R4),
+        item(
+            "ApplyBusiDist", "apply_busi_dist", "业务申请地行政区划代码", "N6", "OB", when=_NOT_C1
+        ),
+        item("GuarMode", "guar_mode", "担保方式", GuaranteeMode, "OR", when=_NOT_C1),
+        item(
+            "OthRepyGuarWay",
+            "oth_repy_guar_way",
+            "其他还款保证方式",
+            OtherRepayGuarantee,
+            "OR",
+            when=_NOT_C1,
+        ),
+        item(
+            "AssetTrandFlag",
+            "asset_trand_flag",
+            "资产转让标志",
+            AssetTransferFlag,
+            "OR",
+            when=_NOT_C1,
+        ),
+        item("FundSou", "fund_sou", "业务经营类型", FundSource, "OR", when=_NOT_C1),
+        item("LoanForm", "loan_form", "贷款发放形式", LoanForm, "OR", when=_NOT_C1),
+        item("CreditID", "credit_id", "卡片标识号", "AN4", "OR", when=_R2_R3),
+        item(
+            "LoanConCode",
+            "loan_con_code",
+            "贷款合同编号",
+            "ANC..200",
+            "OR",
+            when=_MORTGAGE,
+            when_code="BLE050",
+        ),
         item(
             "FirstHouLoanFlag",
             "first_hou_loan_flag",
@@ -141,6 +213,8 @@ BASIC_INFO = SegmentSpec(
             "code",
             "OR",
             choices=FIRST_HOME_LOAN_FLAGS,
+            when=_MORTGAGE,
+            when_code="BLE050",
         ),
     ),
     BasicInfoSegment,
@@ -209,26 +283,71 @@ MONTHLY = SegmentSpec(
     (
         item("Month", "month", "月份", "Month"),
         item("SettDate", "sett_date", "结算/应还款日", "Date", "MB"),
-        item("AcctStatus", "acct_status", "账户状态", AccountStatus),
+        item("AcctStatus", "acct_status", "账户状态", AccountStatus, table_by=monthly_statuses),
         item("AcctBal", "acct_bal", "余额", "uInt..15"),
-        item("PridAcctBal", "prid_acct_bal", "本期账单余额", "uInt..15", "OR"),
-        item("UsedAmt", "used_amt", "已使用额度", "uInt..15", "OR"),
-        item("NotIsuBal", "not_isu_bal", "未出单的大额专项分期余额", "uInt..15", "OR"),
-        item("RemRepPrd", "rem_rep_prd", "剩余还款期数", "uInt..3", "OR"),
+        item("PridAcctBal", "prid_acct_bal", "本期账单余额", "uInt..15", "OR", when=_R2),
+        item("UsedAmt", "used_amt", "已使用额度", "uInt..15", "OR", when=_R2),
+        item("NotIsuBal", "not_isu_bal", "未出单的大额专项分期余额", "uInt..15", "OR", when=_R2),
+        item("RemRepPrd", "rem_rep_prd", "剩余还款期数", "uInt..3", "OR", when=_PERIODS),
         item("FiveCate", "five_cate", "五级分类", FiveCategory),
         item("FiveCateAdjDate", "five_cate_adj_date", "五级分类认定日期", "Date"),
-        item("RpyStatus", "rpy_status", "当前还款状态", RepaymentStatus),
-        item("RpyPrct", "rpy_prct", "实际还款比例", "uInt..3", "OB"),
-        item("OverdPrd", "overd_prd", "当前逾期期数", "uInt..3", "OR"),
-        item("TotOverd", "tot_overd", "当前逾期总额", "uInt..15", "OR"),
-        item("OverdPrinc", "overd_princ", "当前逾期本金", "uInt..15", "OR"),
-        item("Oved31_60Princ", "oved31_60_princ", "逾期31-60天未还本金", "uInt..15", "OR"),
-        item("Oved61_90Princ", "oved61_90_princ", "逾期61-90天未还本金", "uInt..15", "OR"),
-        item("Oved91_180Princ", "oved91_180_princ", "逾期91-180天未还本金", "uInt..15", "OR"),
-        item("OvedPrinc180", "oved_princ180", "逾期180天以上未还本金", "uInt..15", "OR"),
-        item("OvedrawBaOve180", "ovedraw_ba_ove180", "透支180天以上未付余额", "uInt..15", "OR"),
-        item("CurRpyAmt", "cur_rpy_amt", "本月应还款金额", "uInt..15", "OR"),
-        item("ActRpyAmt", "act_rpy_amt", "本月实际还款金额", "uInt..15", "OR"),
+        item(
+            "RpyStatus", "rpy_status", "当前还款状态", RepaymentStatus, table_by=repayment_statuses
+        ),
+        item("RpyPrct", "rpy_prct", "实际还款比例", "uInt..3", "OB", when=_R2),
+        item("OverdPrd", "overd_prd", "当前逾期期数", "uInt..3", "OR", when=_PERIODS),
+        item("TotOverd", "tot_overd", "当前逾期总额", "uInt..15", "OR", when=_PERIODS),
+        item("OverdPrinc", "overd_princ", "当前逾期本金", "uInt..15", "OR", when=_D1_R1_R4),
+        item(
+            "Oved31_60Princ",
+            "oved31_60_princ",
+            "逾期31-60天未还本金",
+            "uInt..15",
+            "OR",
+            when=_D1_R1_R4,
+        ),
+        item(
+            "Oved61_90Princ",
+            "oved61_90_princ",
+            "逾期61-90天未还本金",
+            "uInt..15",
+            "OR",
+            when=_D1_R1_R4,
+        ),
+        item(
+            "Oved91_180Princ",
+            "oved91_180_princ",
+            "逾期91-180天未还本金",
+            "uInt..15",
+            "OR",
+            when=_D1_R1_R4,
+        ),
+        item(
+            "OvedPrinc180",
+            "oved_princ180",
+            "逾期180天以上未还本金",
+            "uInt..15",
+            "OR",
+            when=_D1_R1_R4,
+        ),
+        item(
+            "OvedrawBaOve180",
+            "ovedraw_ba_ove180",
+            "透支180天以上未付余额",
+            "uInt..15",
+            "OR",
+            when=_R3,
+        ),
+        item("CurRpyAmt", "cur_rpy_amt", "本月应还款金额", "uInt..15", "OR", when=_PERIODS),
+        item(
+            "ActRpyAmt",
+            "act_rpy_amt",
+            "本月实际还款金额",
+            "uInt..15",
+            "OR",
+            when=_NOT_C1,
+            when_code="ABD000",
+        ),
         item("LatRpyDate", "lat_rpy_date", "最近一次实际还款日期", "Date"),
         item("CloseDate", "close_date", "账户关闭日期", "Date", "MB"),
     ),
@@ -264,14 +383,24 @@ NON_MONTHLY = SegmentSpec(
     "non_monthly",
     "非月度表现信息段",
     (
-        item("AcctStatus", "acct_status", "账户状态", AccountStatus),
+        item("AcctStatus", "acct_status", "账户状态", AccountStatus, table_by=account_statuses),
         item("AcctBal", "acct_bal", "余额", "uInt..15"),
-        item("FiveCate", "five_cate", "五级分类", FiveCategory, "OR"),
-        item("FiveCateAdjDate", "five_cate_adj_date", "五级分类认定日期", "Date", "OR"),
-        item("RemRepPrd", "rem_rep_prd", "剩余还款期数", "uInt..3", "OR"),
-        item("RpyStatus", "rpy_status", "当前还款状态", RepaymentStatus, "OR"),
-        item("OverdPrd", "overd_prd", "当前逾期期数", "uInt..3", "OR"),
-        item("TotOverd", "tot_overd", "当前逾期总额", "uInt..15", "OR"),
+        item("FiveCate", "five_cate", "五级分类", FiveCategory, "OR", when=_NOT_C1),
+        item(
+            "FiveCateAdjDate", "five_cate_adj_date", "五级分类认定日期", "Date", "OR", when=_NOT_C1
+        ),
+        item("RemRepPrd", "rem_rep_prd", "剩余还款期数", "uInt..3", "OR", when=_PERIODS),
+        item(
+            "RpyStatus",
+            "rpy_status",
+            "当前还款状态",
+            RepaymentStatus,
+            "OR",
+            when=_NOT_C1,
+            table_by=repayment_statuses,
+        ),
+        item("OverdPrd", "overd_prd", "当前逾期期数", "uInt..3", "OR", when=_PERIODS),
+        item("TotOverd", "tot_overd", "当前逾期总额", "uInt..15", "OR", when=_PERIODS),
         item("LatRpyAmt", "lat_rpy_amt", "最近一次实际还款金额", "uInt..15"),
         item("LatRpyDate", "lat_rpy_date", "最近一次实际还款日期", "Date"),
         item("CloseDate", "close_date", "账户关闭日期", "Date", "MB"),
