@@ -19,6 +19,7 @@ from zhengxin.bureau.report import ReportService
 from zhengxin.cli import consent as consent_cli
 from zhengxin.cli import demo as demo_module
 from zhengxin.cli import lender as lender_cli
+from zhengxin.cli import pboc as pboc_cli
 from zhengxin.cli.guard import guard_all, guarded
 from zhengxin.kernel.clock import SystemClock
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
@@ -35,6 +36,7 @@ bureau_app = typer.Typer(help="The bureau: ingest submission files, serve credit
 app.add_typer(bureau_app, name="bureau")
 app.add_typer(lender_cli.app, name="lender")
 lender_cli.app.add_typer(consent_cli.app, name="consent")
+app.add_typer(pboc_cli.app, name="pboc")
 console = Console()
 
 
@@ -101,6 +103,7 @@ def bureau_report(
 guard_all(lender_cli.app)
 guard_all(lender_cli.loan_app)
 guard_all(consent_cli.app)
+guard_all(pboc_cli.app)
 
 
 def main() -> None:
