@@ -8,6 +8,7 @@ number can be wrong with its own error code, so a person can fix the right chara
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,9 +27,9 @@ def check_character(first17: str) -> str:
     >>> check_character("11010519900307123")
     '9'
     """
-    if not re.fullmatch(r"[0-9]{17}", first17):
+    if len(first17) != 17 or not (first17.isdigit() and first17.isascii()):
         raise InvalidInput("id.characters", "the check character needs exactly 17 digits")
-    total = sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 

@@ -139,11 +139,10 @@ def _read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
 
 
 _TEXT = r"[^<&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
-_ITEMS = re.compile(rf"(?:<([A-Za-z][A-Za-z0-9_]*)>{_TEXT}</\1>)*")
 _ITEM = re.compile(rf"<([A-Za-z][A-Za-z0-9_]*)>({_TEXT})</\1>")
 _ASCII_TRIM = "".join(chr(c) for c in range(0x21))
-_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9_]*)>")
-_SPACE = re.compile(r"[ \t\r\n]")
+_UNCLEAN = re.compile("[ \t\r\n\u3000\uff01-\uff5e]")
+"""Characters preprocessing changes (§1.1); text without any needs no cleaning."""
 
 
 def _clean(text: str) -> str:
@@ -162,8 +161,8 @@ def _read_fast(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> Raw
     """
     start = f"<{DOCUMENT}><{root}>"
     end = f"</{root}></{DOCUMENT}>"
-    if not (line.startswith(start) and line.endswith(end)) or "]]>" in line:
-        return None
+    if not (line.startswith(start) and line.endswith(end)) or "]]>" in line or "\r" in line:
+        return None  # (XML turns CR into LF in text: leave that to the XML reader)
     position, stop = len(start), len(line) - len(end)
     flat = segments.get(root)
     if flat is not None:
@@ -171,17 +170,17 @@ def _read_fast(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> Raw
         return None if items is None else RawRecord(root, {root: RawSegment(items)})
     raw: dict[str, RawSegment] = {}
     while position < stop:
-        match = _OPEN.match(line, position, stop)
-        if match is None:
+        if line[position] != "<":
             return None
-        tag = match.group(1)
+        opened = line.find(">", position, stop)
+        tag = line[position + 1 : opened]
         spec = segments.get(tag)
-        if spec is None or tag in raw:
+        if opened < 0 or spec is None or tag in raw:
             return None
-        close = line.find(f"</{tag}>", match.end(), stop)
+        close = line.find(f"</{tag}>", opened, stop)
         if close < 0:
             return None
-        items = _fast_items(line[match.end() : close], spec)
+        items = _fast_items(line[opened + 1 : close], spec)
         if items is None:
             return None
         raw[tag] = RawSegment(items)
@@ -190,14 +189,22 @@ def _read_fast(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> Raw
 
 
 def _fast_items(content: str, spec: SegmentSpec) -> dict[str, str] | None:
-    if spec.group is not None or not _ITEMS.fullmatch(content):
+    if spec.group is not None:
         return None
-    pairs = _ITEM.findall(content)
-    if content.isascii() and not _SPACE.search(content):
-        items = dict(pairs)
+    # split() interleaves what lies between matches with the captured tag and text: the items
+    # cover the content exactly when every in-between piece is empty.
+    parts = _ITEM.split(content)
+    if any(parts[::3]):
+        return None
+    tags, texts = parts[1::3], parts[2::3]
+    if content.isascii():
+        unclean = " " in content or "\t" in content or "\n" in content
     else:
-        items = {name: _clean(text) for name, text in pairs}
-    if len(items) != len(pairs) or not items.keys() <= spec.known:
+        unclean = _UNCLEAN.search(content) is not None
+    if unclean:
+        texts = [_clean(text) for text in texts]
+    items = dict(zip(tags, texts, strict=True))
+    if len(items) != len(tags) or not items.keys() <= spec.known:
         return None
     return items
 
@@ -273,12 +280,13 @@ def to_segment(spec: SegmentSpec, raw: RawSegment, errors: list[RecordError]) ->
     """
     before = len(errors)
     values = _read_fields(spec.fields, raw.items, spec.tag, errors)
+    elements = []
     if spec.group is not None:
-        group = spec.group
-        elements = [_read_fields(group.fields, g, spec.tag, errors) for g in raw.groups]
-        values[group.attr] = tuple(group.cls(**v) for v in elements)
+        elements = [_read_fields(spec.group.fields, g, spec.tag, errors) for g in raw.groups]
     if len(errors) > before:
         return None
+    if spec.group is not None:
+        values[spec.group.attr] = tuple(spec.group.cls(**v) for v in elements)
     return spec.cls(**values)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from zhengxin.pboc.compiled import compile_walk
 from zhengxin.pboc.errors import (
     BLANK,
     MISSING,
@@ -39,7 +40,7 @@ from zhengxin.pboc.errors import (
     RecordUnreadable,
 )
 from zhengxin.pboc.fields import FieldSpec, Kind, ValueProblem
-from zhengxin.pboc.line import RawRecord, SegmentSpec, read_raw
+from zhengxin.pboc.line import RawRecord, RawSegment, SegmentSpec, read_raw
 
 ERROR_CAP = 5
 """The PBOC client stops after five errors per record (§1.5)."""
@@ -176,6 +177,9 @@ class Rule:
     scope: Scope | None = None
     """When the rule applies, as a function of (report-timing text, valid account type);
     ``None`` for always. Rules out of scope cost nothing: the book plans once per pair."""
+    needs: frozenset[str] = frozenset()
+    """Segments the rule compares with; without them it passes vacuously (§3.12), so it is
+    left out of the plan of a record that lacks any of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +263,7 @@ class RuleBook:
     timing_item: tuple[str, str] | None = None
     """The report-timing item rule scopes read (RptDateCode of the base segment)."""
     timings: frozenset[str] = frozenset()
-    _plans: dict[tuple[str | None, str | None], _Plan] = field(default_factory=dict)
+    _plans: dict[tuple[str | None, str | None, frozenset[str]], _Plan] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for segment in self.segments:
@@ -289,11 +293,16 @@ class RuleBook:
         return self._add(self.record_rules, code, segment, segment, tag, scope)
 
     def on_segment(
-        self, segment: str, code: str, tag: str | None = None, scope: Scope | None = None
+        self,
+        segment: str,
+        code: str,
+        tag: str | None = None,
+        scope: Scope | None = None,
+        needs: Iterable[str] = (),
     ) -> Callable[[Test], Test]:
         """Declare a rule of a segment node (presence rules run whether or not it is present)."""
         rules = self.segment_rules.setdefault(segment, [])
-        return self._add(rules, code, segment, segment, tag or segment, scope)
+        return self._add(rules, code, segment, segment, tag or segment, scope, needs)
 
     def on_item(
         self,
@@ -302,11 +311,12 @@ class RuleBook:
         code: str,
         tag: str | None = None,
         scope: Scope | None = None,
+        needs: Iterable[str] = (),
     ) -> Callable[[Test], Test]:
         """Declare a rule of an item; it runs after the item's declared checks."""
         self.spec(segment, item)
         rules = self.item_rules.setdefault((segment, item), [])
-        return self._add(rules, code, segment, item, tag or item, scope)
+        return self._add(rules, code, segment, item, tag or item, scope, needs)
 
     def on_group(self, segment: str, code: str, tag: str) -> Callable[[Test], Test]:
         """Declare a rule of a segment's repeated elements as a whole (count, duplicates)."""
@@ -335,10 +345,11 @@ class RuleBook:
         item: str,
         tag: str,
         scope: Scope | None = None,
+        needs: Iterable[str] = (),
     ) -> Callable[[Test], Test]:
         def register(test: Test) -> Test:
             message = " ".join((test.__doc__ or code).split())
-            rules.append(Rule(code, segment, item, tag, message, test, scope))
+            rules.append(Rule(code, segment, item, tag, message, test, scope, frozenset(needs)))
             self._plans.clear()
             return test
 
@@ -400,13 +411,24 @@ class RuleBook:
 
     def _plan(self, record: Record) -> _Plan:
         timing = record.text(*self.timing_item) if self.timing_item else None
-        key = (timing if timing in self.timings else None, record.acct_type)
+        key = (timing if timing in self.timings else None, record.acct_type, frozenset(record.raw))
         plan = self._plans.get(key)
         if plan is None:
+            if len(self._plans) > 4096:
+                self._plans.clear()
             plan = self._plans[key] = _Plan.of(self, *key)
         return plan
 
     def _walk(self, record: Record) -> None:
+        plan = self._plan(record)
+        walk = plan.walk
+        if walk is None:
+            walk = plan.walk = compile_walk(self, plan, plan.timing, plan.kind, _DAYS, parse_text)
+        walk(record)
+
+    def walk_interpreted(self, record: Record) -> None:
+        """The walk of §1.5 read straight from the tables: what each compiled walk must do
+        (tests compare the two)."""
         plan = self._plan(record)
         report = record.report
         for rule in plan.record_rules:
@@ -433,24 +455,30 @@ class RuleBook:
                 for rule in rules:
                     if not rule.test(record):
                         report(rule.code, tag, rule.tag, items.get(rule.item), rule.message)
-            group = segment.group
-            if group is None:
-                continue
-            for rule in plan.group_rules.get(tag, ()):
-                if not rule.test(record):
-                    report(rule.code, tag, rule.tag, items.get(rule.item), rule.message)
-            for element in raw.groups:
-                for spec in group.fields:
-                    self._check_item(record, tag, spec, element.get(spec.tag), element)
-                    for element_rule in self.element_rules.get((tag, spec.tag), ()):
-                        if not element_rule.test(record, element):
-                            report(
-                                element_rule.code,
-                                tag,
-                                element_rule.tag,
-                                element.get(element_rule.item),
-                                element_rule.message,
-                            )
+            if segment.group is not None:
+                self._walk_group(record, plan, segment, raw)
+
+    def _walk_group(
+        self, record: Record, plan: _Plan, segment: SegmentSpec, raw: RawSegment
+    ) -> None:
+        tag, group, report = segment.tag, segment.group, record.report
+        assert group is not None
+        items = raw.items
+        for rule in plan.group_rules.get(tag, ()):
+            if not rule.test(record):
+                report(rule.code, tag, rule.tag, items.get(rule.item), rule.message)
+        for element in raw.groups:
+            for spec in group.fields:
+                self._check_item(record, tag, spec, element.get(spec.tag), element)
+                for element_rule in self.element_rules.get((tag, spec.tag), ()):
+                    if not element_rule.test(record, element):
+                        report(
+                            element_rule.code,
+                            tag,
+                            element_rule.tag,
+                            element.get(element_rule.item),
+                            element_rule.message,
+                        )
 
     def _check_item(
         self,
@@ -539,9 +567,10 @@ class _ElementView:
         return self.record.text(segment, tag)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Plan:
-    """The rules of a book that apply to one (report-timing code, account type) pair."""
+    """The rules of a book that apply to one (report-timing code, account type) pair, and the
+    walk compiled from them on first use."""
 
     record_rules: tuple[Rule, ...]
     segment_rules: dict[str, tuple[Rule, ...]]
@@ -551,11 +580,20 @@ class _Plan:
     """Per segment, in evaluation order: each item, its cache key, its rules, and — for a code
     item whose only declared check is its table — the valid codes, to skip the general path."""
     group_rules: dict[str, tuple[Rule, ...]]
+    timing: str | None = None
+    kind: str | None = None
+    walk: Callable[[Record], None] | None = None
 
     @classmethod
-    def of(cls, book: RuleBook, timing: str | None, kind: str | None) -> _Plan:
+    def of(
+        cls, book: RuleBook, timing: str | None, kind: str | None, present: frozenset[str]
+    ) -> _Plan:
         def keep(rules: Iterable[Rule]) -> tuple[Rule, ...]:
-            return tuple(r for r in rules if r.scope is None or r.scope(timing, kind))
+            return tuple(
+                r
+                for r in rules
+                if (r.scope is None or r.scope(timing, kind)) and r.needs <= present
+            )
 
         items = {
             segment.tag: tuple(
@@ -574,6 +612,8 @@ class _Plan:
             {k: kept for k, v in book.segment_rules.items() if (kept := keep(v))},
             items,
             {k: kept for k, v in book.group_rules.items() if (kept := keep(v))},
+            timing,
+            kind,
         )
 
 

@@ -152,7 +152,7 @@ def _presence(
         "is82": " with BusiDtlLines 82",
     }[also]
     test.__doc__ = f"{segment} {verb} for {kinds}{extra} at report-timing code {timing} (§4.1)."
-    BOOK.on_segment(segment, code, scope=scope)(test)
+    BOOK.on_segment(segment, code, scope=scope, needs=(C,) if also else ())(test)
 
 
 def _timing_table(
@@ -249,14 +249,14 @@ def _guarantee_needed(record: Record, trigger: str) -> bool:
     return record.acct_type in LOANS and record.text(C, "OthRepyGuarWay") == "2"
 
 
-@BOOK.on_segment(D, "BLR014")
+@BOOK.on_segment(D, "BLR014", needs=(C,))
 def _guarantors_sent(record: Record) -> bool:
     """A guaranteed account (GuarMode 3 or 5) must send RltRepymtInfSgmt when it is first
     reported (codes 10 and 31)."""
     return not _guarantee_needed(record, "guar") or record.has(D)
 
 
-@BOOK.on_segment(D, "BLR015")
+@BOOK.on_segment(D, "BLR015", needs=(C,))
 def _other_guarantee_sent(record: Record) -> bool:
     """OthRepyGuarWay 2 requires RltRepymtInfSgmt when the account is first reported."""
     return not _guarantee_needed(record, "other") or record.has(D)

@@ -7,15 +7,18 @@ conventions are those of :mod:`zhengxin.pboc.rules210`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
 from zhengxin.pboc.rules import Record
 from zhengxin.pboc.rules210 import (
     _BAD_DEBT,
+    _CLOSED_H,
+    _CLOSED_J,
     _OVERDUE,
     BOOK,
+    C,
     H,
     I,
     J,
@@ -27,11 +30,13 @@ from zhengxin.pboc.rules210 import (
     _open_date,
     _rpt_date,
     _status_is,
-    _timing,
     _zero,
 )
 
 __all__ = ["BOOK"]
+
+_ZERO_OK = frozenset({None, "", "0"})
+"""Texts a zero check accepts: absent or blank (vacuous, §1.3) or exactly ``0`` (§4.6)."""
 
 
 def _number(record: Record, segment: str, tag: str) -> int | None:
@@ -51,7 +56,7 @@ def _dates_after_opening(segment: str, *tags: str) -> None:
             return _not_before(record, segment, tag, _open_date(record))
 
         not_before_open.__doc__ = f"{tag} is earlier than the account's OpenDate."
-        BOOK.on_item(segment, tag, "BLE005", "OpenDate")(not_before_open)
+        BOOK.on_item(segment, tag, "BLE005", "OpenDate", needs=(C,))(not_before_open)
 
 
 def _not_after_report(segment: str, tag: str) -> None:
@@ -62,25 +67,48 @@ def _not_after_report(segment: str, tag: str) -> None:
     BOOK.on_item(segment, tag, "ABE007")(test)
 
 
-def _zero_when(segment: str, tag: str, code: str, statuses: tuple[str, ...], why: str) -> None:
+def _zero_when(
+    segment: str,
+    tag: str,
+    code: str,
+    statuses: tuple[str, ...],
+    why: str,
+    kinds: tuple[str, ...] = (),
+) -> None:
+    wanted = frozenset(statuses)
+
     def test(record: Record) -> bool:
-        return not _status_is(record, segment, *statuses) or _zero(record, segment, tag)
+        items = record.raw[segment].items
+        return items.get("RpyStatus") not in wanted or items.get(tag) in _ZERO_OK
 
     test.__doc__ = f"{tag} must be 0 {why}."
-    BOOK.on_item(segment, tag, code)(test)
+    scope = (lambda t, k: k in kinds) if kinds else None
+    BOOK.on_item(segment, tag, code, scope=scope)(test)
 
 
 def _zero_when_closed(segment: str, tag: str, code: str = "BLE004") -> None:
-    def test(record: Record) -> bool:
-        return not _closed(record, segment) or _zero(record, segment, tag)
+    closed_sets = _CLOSED_H if segment == H else _CLOSED_J
+    for kind, closed in closed_sets.items():
 
-    test.__doc__ = f"{tag} must be 0 when the account is closed."
-    BOOK.on_item(segment, tag, code)(test)
+        def test(record: Record, closed: frozenset[str] = frozenset(closed)) -> bool:
+            items = record.raw[segment].items
+            return items.get("AcctStatus") not in closed or items.get(tag) in _ZERO_OK
+
+        test.__doc__ = f"{tag} must be 0 when the account is closed."
+        BOOK.on_item(segment, tag, code, scope=_of_type(kind))(test)
+
+
+def _of_type(kind: str) -> Callable[[str | None, str | None], bool]:
+    def scope(timing: str | None, found: str | None) -> bool:
+        return found == kind
+
+    return scope
 
 
 def _zero_when_dormant(segment: str, tag: str, kinds: tuple[str, ...]) -> None:
     def test(record: Record) -> bool:
-        return record.text(segment, "AcctStatus") != "6" or _zero(record, segment, tag)
+        items = record.raw[segment].items
+        return items.get("AcctStatus") != "6" or items.get(tag) in _ZERO_OK
 
     test.__doc__ = f"{tag} must be 0 for a card not yet activated (AcctStatus 6)."
     BOOK.on_item(segment, tag, "BLE014", scope=lambda t, k: k in kinds)(test)
@@ -88,7 +116,9 @@ def _zero_when_dormant(segment: str, tag: str, kinds: tuple[str, ...]) -> None:
 
 def _positive_when_overdue(tag: str, guard: str) -> None:
     def test(record: Record) -> bool:
-        if record.text(H, "RpyStatus") not in _OVERDUE or _number(record, H, guard) is None:
+        if record.raw[H].items.get("RpyStatus") not in _OVERDUE:
+            return True
+        if _number(record, H, guard) is None:
             return True
         value = _number(record, H, tag)
         return value is None or value > 0
@@ -122,18 +152,14 @@ _not_after_report(H, "SettDate")
 _dates_after_opening(H, "SettDate")
 
 
-@BOOK.on_item(H, "AcctStatus", "BLE037")
+def _closing(timing: str | None, kind: str | None) -> bool:
+    return timing in ("20", "32") and kind in ("D1", "R1", "R2", "R3", "R4")
+
+
+@BOOK.on_item(H, "AcctStatus", "BLE037", scope=_closing)
 def _closing_report_closes(record: Record) -> bool:
     """A closing report (code 20 or 32) must show the account closed (3, or 4 for cards)."""
-    if _timing(record) not in ("20", "32") or record.acct_type not in (
-        "D1",
-        "R1",
-        "R2",
-        "R3",
-        "R4",
-    ):
-        return True
-    return _closed(record, H)
+    return not record.raw[H].items.get("AcctStatus") or _closed(record, H)
 
 
 _zero_when_closed(H, "AcctBal", "BLE026")
@@ -159,7 +185,7 @@ def _overdrawn_has_balance(record: Record) -> bool:
     return balance is None or balance > 0
 
 
-_zero_when(H, "PridAcctBal", "BLE015", ("*",), "when RpyStatus is *")
+_zero_when(H, "PridAcctBal", "BLE015", ("*",), "when RpyStatus is *", ("R2",))
 _dates_after_opening(H, "FiveCateAdjDate")
 _not_after_report(H, "FiveCateAdjDate")
 
@@ -179,7 +205,7 @@ def _dormant_status(record: Record) -> bool:
     return not dormant or not status or status == "*"
 
 
-@BOOK.on_item(H, "RpyPrct", "BLE002")
+@BOOK.on_item(H, "RpyPrct", "BLE002", scope=lambda t, k: k == "R2")
 def _no_ratio_when_unused(record: Record) -> bool:
     """RpyPrct must be blank when RpyStatus is * (the tag stays)."""
     return not _status_is(record, H, "*") or not record.text(H, "RpyPrct")
@@ -203,14 +229,14 @@ def _bad_debt_is_owed(record: Record) -> bool:
     return not text or text != "0"
 
 
-@BOOK.on_item(H, "OverdPrinc", "BLE020", MULTI_ITEM_TAG)
+@BOOK.on_item(H, "OverdPrinc", "BLE020", MULTI_ITEM_TAG, scope=lambda t, k: k in ("D1", "R1", "R4"))
 def _principal_within_total(record: Record) -> bool:
     """OverdPrinc is greater than TotOverd."""
     princ, total = _number(record, H, "OverdPrinc"), _number(record, H, "TotOverd")
     return princ is None or total is None or princ <= total
 
 
-@BOOK.on_item(H, "OvedrawBaOve180", "BLE022")
+@BOOK.on_item(H, "OvedrawBaOve180", "BLE022", scope=_r3)
 def _old_overdraft_within_balance(record: Record) -> bool:
     """OvedrawBaOve180 is greater than AcctBal."""
     old, balance = _number(record, H, "OvedrawBaOve180"), _number(record, H, "AcctBal")
@@ -266,7 +292,7 @@ def _before_closing(segment: str, tag: str, element: bool = False) -> None:
 
         test.__doc__ = f"{tag} is later than the CloseDate of {closing}."
         if not element:
-            BOOK.on_item(segment, tag, "BLE006", "CloseDate")(test)
+            BOOK.on_item(segment, tag, "BLE006", "CloseDate", needs=(closing,))(test)
             continue
 
         def element_test(record: Record, found: Mapping[str, str], closing: str = closing) -> bool:

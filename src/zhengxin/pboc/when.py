@@ -39,6 +39,9 @@ class Cond:
 
     test: Callable[[Any], bool | None]
     text: str
+    by_type: bool = False
+    """Whether the condition reads nothing but the account type (so it can be decided once per
+    account type rather than once per record)."""
 
     def __call__(self, record: Any) -> bool | None:
         return self.test(record)
@@ -52,7 +55,7 @@ def acct_type_in(*types: str) -> Cond:
         kind = record.acct_type
         return None if kind is None else kind in wanted
 
-    return Cond(test, f"AcctType is {'/'.join(types)}")
+    return Cond(test, f"AcctType is {'/'.join(types)}", by_type=True)
 
 
 def acct_type_not(*types: str) -> Cond:
@@ -63,7 +66,7 @@ def acct_type_not(*types: str) -> Cond:
         kind = record.acct_type
         return None if kind is None else kind not in unwanted
 
-    return Cond(test, f"AcctType is not {'/'.join(types)}")
+    return Cond(test, f"AcctType is not {'/'.join(types)}", by_type=True)
 
 
 def item_in(segment: str, tag: str, *values: str) -> Cond:
