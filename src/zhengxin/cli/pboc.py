@@ -35,10 +35,10 @@ Also = Annotated[
 ]
 
 
-def _check(path: Path, also: list[str] | None) -> FileCheck:
+def _check(path: Path, also: list[str] | None, verify_first: bool = True) -> FileCheck:
     if not path.is_file():
         raise InvalidInput("cli.file", f"{path} is not a file")
-    return check_file(path, SameInstitution(frozenset(also or ())))
+    return check_file(path, SameInstitution(frozenset(also or ())), verify_first=verify_first)
 
 
 @app.command()
@@ -51,16 +51,13 @@ def validate(
 
     Exit status 0 when the file and every record pass, 1 when anything was found.
     """
-    check = _check(file, also)
+    check = _check(file, also, verify_first=False)
     found = _validate_json(check) if as_json else _validate_text(check)
     if found:
         raise typer.Exit(1)
 
 
 def _validate_text(check: FileCheck) -> bool:
-    for error in check.file_errors:
-        where = f"line {error.line}: " if error.line is not None else ""
-        console.print(f"{escape(check.path.name)}: {where}[{error.code}] {escape(error.message)}")
     for result in check.records():
         for finding in result.findings():
             shown = "" if finding.value is None else f" = {finding.value!r}"
@@ -71,6 +68,9 @@ def _validate_text(check: FileCheck) -> bool:
                 ),
                 soft_wrap=True,
             )
+    for error in check.file_errors:
+        where = f"line {error.line}: " if error.line is not None else ""
+        console.print(f"{escape(check.path.name)}: {where}[{error.code}] {escape(error.message)}")
     total = check.accepted + check.rejected
     if check.file_errors:
         console.print(f"refused as a whole: {len(check.file_errors)} file-level error(s)")
@@ -81,9 +81,7 @@ def _validate_text(check: FileCheck) -> bool:
 
 def _validate_json(check: FileCheck) -> bool:
     out = sys.stdout
-    out.write('{"file": ' + json.dumps(check.path.name) + ', "file_errors": ')
-    out.write(json.dumps([_plain(e) for e in check.file_errors], ensure_ascii=False))
-    out.write(', "findings": [')
+    out.write('{"file": ' + json.dumps(check.path.name) + ', "findings": [')
     first = True
     for result in check.records():
         for finding in result.findings():
@@ -94,7 +92,8 @@ def _validate_json(check: FileCheck) -> bool:
         "accepted": check.accepted,
         "rejected": check.rejected,
     }
-    out.write('], "summary": ' + json.dumps(summary) + "}\n")
+    file_errors = json.dumps([_plain(e) for e in check.file_errors], ensure_ascii=False)
+    out.write('], "file_errors": ' + file_errors + ', "summary": ' + json.dumps(summary) + "}\n")
     out.flush()
     return bool(check.file_errors or check.rejected)
 

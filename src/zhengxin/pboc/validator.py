@@ -27,9 +27,12 @@ from zhengxin.pboc.feedback import FeedbackError, RejectedRecord, write_feedback
 from zhengxin.pboc.files import Submission, read_submission
 from zhengxin.pboc.header import FileHeader, FileName
 from zhengxin.pboc.rules import ERROR_CAP, FileContext, Registry, RuleBook, SameInstitution
+from zhengxin.pboc.rules110 import BOOK as BOOK_110
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
+from zhengxin.pboc.rules220 import BOOK as BOOK_220
+from zhengxin.pboc.rules_variants import BOOKS_VARIANTS
 
-BOOKS: dict[str, RuleBook] = {"210": BOOK_210}
+BOOKS: dict[str, RuleBook] = {"110": BOOK_110, "210": BOOK_210, "220": BOOK_220, **BOOKS_VARIANTS}
 """The rule book of each record type this package validates."""
 
 
@@ -121,7 +124,10 @@ class FileCheck:
     def records(self) -> Iterator[LineResult]:
         """Each body line with its errors, in file order; nothing when the file is refused.
 
-        Counts :attr:`accepted` and :attr:`rejected` as it goes.
+        Counts :attr:`accepted` and :attr:`rejected` as it goes. When the body was not read
+        beforehand (``check_file(..., verify_first=False)``), a file-level error met on the way
+        (a bad separator, a line too long, a record count the header got wrong) is added to
+        :attr:`file_errors` and ends the iteration: the file is then refused as a whole.
         """
         submission = self._submission
         if submission is None or self.file_errors:
@@ -132,7 +138,16 @@ class FileCheck:
         )
         book = book_for(header.record_type)
         cap = self.cap
-        for number, text in submission.lines():
+        lines = submission.lines()
+        while True:
+            try:
+                number, text = next(lines)
+            except StopIteration:
+                return
+            except FileRejected as exc:
+                line = exc.details.get("line")
+                self.file_errors.append(FileError(exc.code, exc.message, line))
+                return
             key, errors = book.check(text, context, cap)
             if errors:
                 self.rejected += 1
@@ -141,11 +156,19 @@ class FileCheck:
             yield LineResult(number, key, text, tuple(errors))
 
 
-def check_file(path: Path, registry: Registry | None = None, cap: int = ERROR_CAP) -> FileCheck:
+def check_file(
+    path: Path,
+    registry: Registry | None = None,
+    cap: int = ERROR_CAP,
+    verify_first: bool = True,
+) -> FileCheck:
     """Open a submission and check every file-level rule; iterate ``records()`` for the rest.
 
-    The body is read once here to check separators, encoding, line lengths and the header's
-    record count (§2.3, §2.4), so that a file refused as a whole is known before any record.
+    With ``verify_first`` the body is read once here to check separators, encoding, line
+    lengths and the header's record count (§2.3, §2.4), so that a file refused as a whole is
+    known before any record (what a bureau and its feedback need). Without it those checks are
+    made while ``records()`` streams, in one pass (what a furnisher checking its own file
+    needs); the name and header are checked here either way.
     """
     path = Path(path)
     registry = registry or SameInstitution()
@@ -165,7 +188,8 @@ def check_file(path: Path, registry: Registry | None = None, cap: int = ERROR_CA
         )
         return check
     try:
-        submission.verify()
+        if verify_first:
+            submission.verify()
     except FileRejected as exc:
         line = exc.details.get("line") if isinstance(exc.details, dict) else None
         check.file_errors.append(FileError(exc.code, exc.message, line))
