@@ -3,25 +3,27 @@
 A file is applied whole or not at all: file-level checks (name, header, registry, the header's
 record count against the real one) run before anything is written, and the caller's unit of
 work commits the accepted records together. The same file twice changes nothing the second
-time and says so. Record-level problems reject that record only; they are returned as values.
+time and says so. Each record is checked against every rule of the interface (the ``pboc``
+validator, with the file's date and institution); a record that breaks any is rejected alone,
+its errors returned as values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from zhengxin.bureau.models import Account, AccountMonth, Subject, Submission
 from zhengxin.bureau.repository import BureauRepository
-from zhengxin.codes import IdType
 from zhengxin.kernel.clock import Clock
-from zhengxin.kernel.errors import FileRejected, InvalidInput
-from zhengxin.kernel.identity import ResidentId
+from zhengxin.kernel.errors import FileRejected
 from zhengxin.kernel.log import get_logger
-from zhengxin.pboc import AccountRecord, RecordError, RecordInvalid, read_submission
+from zhengxin.pboc import AccountRecord, RecordError, RecordUnreadable, read_submission
+from zhengxin.pboc.errors import MULTI_ITEM_TAG
+from zhengxin.pboc.rules import FileContext, SameInstitution
+from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
 
 log = get_logger(__name__)
 
@@ -94,18 +96,21 @@ class Ingestor:
         )
         self.session.add(row)
         self.session.flush()
+        context = FileContext("210", name.file_date, name.institution, SameInstitution())
         for line_number, text in submission.lines():
             result.records += 1
             try:
-                record = AccountRecord.from_line(text)
-                self._check(record, name.institution, name.file_date)
-            except RecordInvalid as exc:
-                result.rejections.append(Rejection(line_number, "", tuple(exc.errors)))
-                continue
-            except InvalidInput as exc:
-                error = RecordError(exc.code, "", "", "", exc.message)
+                raw = BOOK_210.read(text)
+            except RecordUnreadable as exc:
+                error = RecordError(exc.code, MULTI_ITEM_TAG, MULTI_ITEM_TAG, None, exc.message)
                 result.rejections.append(Rejection(line_number, "", (error,)))
                 continue
+            errors = BOOK_210.check_raw(raw, context)
+            if errors:
+                key = BOOK_210.key_of(raw)
+                result.rejections.append(Rejection(line_number, key, tuple(errors)))
+                continue
+            record = AccountRecord.from_raw(raw)
             self._apply(record, name.institution, row.id)
             result.accepted += 1
         row.accepted_count = result.accepted
@@ -118,42 +123,6 @@ class Ingestor:
             rejected=result.rejected,
         )
         return result
-
-    def _check(self, record: AccountRecord, institution: str, file_date: date) -> None:
-        """The record checks this store relies on (the full rule set lives in ``pboc``)."""
-        base = record.base
-        errors: list[RecordError] = []
-        if not base.acct_code.startswith(institution):
-            errors.append(
-                RecordError(
-                    "ABE002",
-                    "AcctBsSgmt",
-                    "AcctCode",
-                    base.acct_code,
-                    "the account code must start with the submitter's institution code",
-                )
-            )
-        if base.id_type is IdType.RESIDENT_ID:
-            try:
-                ResidentId.parse(base.id_num)
-            except InvalidInput as exc:
-                errors.append(RecordError("ABE004", "AcctBsSgmt", "IDNum", "", exc.message))
-        if base.rpt_date > file_date:
-            errors.append(
-                RecordError(
-                    "ABR001",
-                    "AcctBsSgmt",
-                    "RptDate",
-                    base.rpt_date.isoformat(),
-                    "the report date is later than the file's date",
-                )
-            )
-        if record.monthly is None and record.non_monthly is None and record.basic_info is None:
-            errors.append(
-                RecordError("BLR006", "", "AcctMthlyBlgInfSgmt", "", "no segment with facts")
-            )
-        if errors:
-            raise RecordInvalid(errors)
 
     def _apply(self, record: AccountRecord, institution: str, submission_id: int) -> None:
         base = record.base

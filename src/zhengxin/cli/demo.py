@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -19,7 +20,9 @@ from zhengxin.kernel.db import unit_of_work
 from zhengxin.kernel.errors import NotFound, ZhengxinError
 from zhengxin.kernel.identity import mask_id
 from zhengxin.lender.inquiry import InquiryClient
-from zhengxin.pboc import read_submission
+from zhengxin.pboc import FileName, read_submission, write_submission
+from zhengxin.pboc.feedback import read_feedback
+from zhengxin.pboc.validator import check_file, feedback_for
 from zhengxin.simulation.personas import Persona, cast, crowd
 from zhengxin.simulation.world import (
     DOCUMENT_TITLE,
@@ -112,6 +115,9 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
             console.print(text, markup=False, soft_wrap=True)
             break
         refuse_a_lying_file(console, world, first_file[0])
+        check_every_file(console, world)
+        largest = max(world.outbox.glob("*.txt"), key=lambda path: path.stat().st_size)
+        answer_a_broken_file(console, world, largest)
 
     with unit_of_work(world.bureau_engine) as session:
         reports = ReportService(session, world.clock)
@@ -179,6 +185,60 @@ def refuse_a_lying_file(console: Console, world: World, source: Path) -> None:
     except ZhengxinError as exc:
         console.print(f"  the bureau refuses it: [bold red]\\[{exc.code}][/] {exc.message}")
         console.print("  nothing changed: a file is applied whole or not at all.")
+
+
+def check_every_file(console: Console, world: World) -> None:
+    """Every file the lender furnished, checked against every rule of the interface."""
+    files = sorted(world.outbox.glob("*.txt"))
+    records = passed = 0
+    codes: Counter[str] = Counter()
+    for path in files:
+        check = check_file(path)
+        for result in check.records():
+            records += 1
+            passed += not result.errors
+            codes.update(e.code for e in result.errors)
+        codes.update(e.code for e in check.file_errors)
+    console.print(Rule("The 二代 interface: every furnished file against every rule"))
+    console.print(
+        f"{len(files)} files, {records} records: {passed} pass all the rules of record 210 "
+        f"(§3-§4: segments by report-timing code and account type, items, codes, dates, "
+        f"amounts), {records - passed} do not"
+        + (f" ({', '.join(f'{c} x{n}' for c, n in codes.most_common())})" if codes else "")
+        + ".\n(`zhengxin pboc validate FILE` checks one file; `--json` for machines.)"
+    )
+
+
+def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
+    """A file with two broken records, the errors the validator finds, and the feedback file
+    the bureau returns for it, read back as the furnisher reads it."""
+    original = read_submission(source)
+    lines = [text for _, text in original.lines()]
+    if len(lines) < 3:
+        return
+    lines[0] = re.sub(r"<AcctBal>[0-9]+</AcctBal>", "<AcctBal>5,000</AcctBal>", lines[0], count=1)
+    lines[2] = re.sub(r"<LatRpyDate>[^<]*</LatRpyDate>", "", lines[2], count=1)
+    name = FileName(original.name.institution, original.name.file_date, "210", "901")
+    folder = world.outbox.parent / "feedback"
+    created = datetime.combine(original.name.file_date, time(23, 30))
+    path = write_submission(folder, name, created, lines)
+    console.print(
+        f"\nA hand-edited copy, {path.name}: record 1 with the balance written '5,000', "
+        "record 3 without its LatRpyDate. The bureau's answer:"
+    )
+    answer = feedback_for(check_file(path), folder, created + timedelta(minutes=5))
+    feedback = read_feedback(answer)
+    header = feedback.header
+    console.print(
+        f"  feedback file {answer.name} (flag {header.flag}: some records loaded), header "
+        f"[bold]{header.render()}[/]: {header.accepted} accepted, {header.rejected} rejected"
+    )
+    for rejected in feedback.rejected():
+        for error in rejected.errors:
+            console.print(f"  record {rejected.position}: \\[{error.code}] {error.message}")
+    console.print(
+        "  The furnisher corrects those two records and sends them again; the others landed."
+    )
 
 
 def upgrade_plan(start: date) -> CampaignPlan:
