@@ -20,7 +20,7 @@ from zhengxin.kernel.db import unit_of_work
 from zhengxin.kernel.errors import NotFound, ZhengxinError
 from zhengxin.kernel.identity import mask_id
 from zhengxin.lender.inquiry import InquiryClient
-from zhengxin.pboc import FileName, read_submission, write_submission
+from zhengxin.pboc import FileName, read_submission
 from zhengxin.pboc.feedback import read_feedback
 from zhengxin.pboc.validator import check_file, feedback_for
 from zhengxin.simulation.personas import Persona, cast, crowd
@@ -213,15 +213,18 @@ def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
     """A file with two broken records, the errors the validator finds, and the feedback file
     the bureau returns for it, read back as the furnisher reads it."""
     original = read_submission(source)
-    lines = [text for _, text in original.lines()]
+    first_line, *lines = source.read_bytes().decode("utf-8").split("\r\n")
     if len(lines) < 3:
         return
     lines[0] = re.sub(r"<AcctBal>[0-9]+</AcctBal>", "<AcctBal>5,000</AcctBal>", lines[0], count=1)
     lines[2] = re.sub(r"<LatRpyDate>[^<]*</LatRpyDate>", "", lines[2], count=1)
     name = FileName(original.name.institution, original.name.file_date, "210", "901")
     folder = world.outbox.parent / "feedback"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name.render()
+    # A copy edited by hand (the records are the ones already furnished through the gates).
+    path.write_bytes("\r\n".join([first_line, *lines]).encode("utf-8"))
     created = datetime.combine(original.name.file_date, time(23, 30))
-    path = write_submission(folder, name, created, lines)
     console.print(
         f"\nA hand-edited copy, {path.name}: record 1 with the balance written '5,000', "
         "record 3 without its LatRpyDate. The bureau's answer:"
