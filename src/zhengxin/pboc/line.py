@@ -32,6 +32,9 @@ class GroupSpec:
     name: str
     fields: tuple[FieldSpec, ...]
     cls: type[Any]
+    trailing: int = 0
+    """How many of the segment's items come after the repeated elements in canonical order
+    (IDSgmt's update date follows its IDRec elements, §5.2); 0 puts the elements last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,9 +340,10 @@ def write_segment(
         )
         return
     out.append(f"<{spec.tag}>")
-    _write_fields(spec.fields, segment, spec.tag, out, errors)
-    if spec.group is not None:
-        group = spec.group
+    group = spec.group
+    split = len(spec.fields) - (group.trailing if group is not None else 0)
+    _write_fields(spec.fields[:split], segment, spec.tag, out, errors)
+    if group is not None:
         for element in getattr(segment, group.attr):
             if not isinstance(element, group.cls):
                 errors.append(
@@ -355,4 +359,5 @@ def write_segment(
             out.append(f"<{group.tag}>")
             _write_fields(group.fields, element, spec.tag, out, errors)
             out.append(f"</{group.tag}>")
+    _write_fields(spec.fields[split:], segment, spec.tag, out, errors)
     out.append(f"</{spec.tag}>")

@@ -19,7 +19,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
 from datetime import date
@@ -171,6 +170,7 @@ OTHER_IDENTITIES = SegmentSpec(
             item("OthIDNum", "oth_id_num", "证件号码", "ANC..20"),
         ),
         OtherIdentity,
+        trailing=1,
     ),
 )
 
@@ -487,11 +487,6 @@ CORE_SEGMENTS_110 = (
 )
 """The six segments a first report (RptDateCode 10) must carry (BBR000, §5)."""
 
-# The writer puts a segment's repeated elements after its items, but in IDSgmt the update date
-# follows the IDRec elements (§5.2): it is moved there, so the line keeps the canonical order.
-_ID_DATE_BEFORE_RECORDS = re.compile(r"(<IDInfoUpDate>[^<]*</IDInfoUpDate>)(.*?)(</IDSgmt>)")
-
-
 @dataclass(frozen=True, slots=True)
 class BasicInfoRecord:
     """One record 110: the base segment and whichever other segments the report carries.
@@ -516,8 +511,7 @@ class BasicInfoRecord:
         """The canonical body line, or :class:`~zhengxin.pboc.errors.RecordInvalid` listing
         every value that does not fit its field (over-long text, unknown code, date outside
         1901-2099 ...)."""
-        line = write_line(ROOT_110, SEGMENTS_110, self)
-        return _ID_DATE_BEFORE_RECORDS.sub(r"\2\1\3", line, count=1)
+        return write_line(ROOT_110, SEGMENTS_110, self)
 
     @classmethod
     def from_line(cls, line: str) -> BasicInfoRecord:
