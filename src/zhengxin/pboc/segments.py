@@ -26,6 +26,7 @@ from zhengxin.codes import (
     BusinessDetail,
     BusinessLine,
     Currency,
+    FirstHomeLoanFlag,
     FiveCategory,
     FundSource,
     GuaranteeMode,
@@ -36,6 +37,7 @@ from zhengxin.codes import (
     RepaymentMode,
     RepaymentStatus,
     ReportTimingCode,
+    SplitDrawdownFlag,
 )
 from zhengxin.pboc.fields import item
 from zhengxin.pboc.line import SegmentSpec
@@ -78,8 +80,8 @@ def repayment_statuses(record: Any) -> frozenset[str] | None:
 
 
 # Code tables that zhengxin.codes does not have yet (§9.10, §9.11c).
-SPLIT_DRAWDOWN_FLAGS = ("0", "1", "2")
-FIRST_HOME_LOAN_FLAGS = ("01", "02", "03", "04")
+SPLIT_DRAWDOWN_FLAGS = tuple(c.value for c in SplitDrawdownFlag)
+FIRST_HOME_LOAN_FLAGS = tuple(c.value for c in FirstHomeLoanFlag)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,7 +163,7 @@ BASIC_INFO = SegmentSpec(
         item("Cy", "cy", "币种", Currency),
         item("AcctCredLine", "acct_cred_line", "信用额度", "uInt..15", "OR", when=_R123),
         item("LoanAmt", "loan_amt", "借款金额", "uInt..15", "OR", when=_D1_R4_C1),
-        item("Flag", "flag", "分次放款标志", "code", "OR", choices=SPLIT_DRAWDOWN_FLAGS, when=_D1),
+        item("Flag", "flag", "分次放款标志", SplitDrawdownFlag, "OR", when=_D1),
         item("DueDate", "due_date", "到期日期", "Date", "OR", when=_NOT_C1),
         item(
             "RepayMode",
@@ -210,9 +212,8 @@ BASIC_INFO = SegmentSpec(
             "FirstHouLoanFlag",
             "first_hou_loan_flag",
             "是否为首套住房贷款",
-            "code",
+            FirstHomeLoanFlag,
             "OR",
-            choices=FIRST_HOME_LOAN_FLAGS,
             when=_MORTGAGE,
             when_code="BLE050",
         ),

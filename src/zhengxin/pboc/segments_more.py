@@ -6,8 +6,8 @@ kept as written, so that a record whose count disagrees with its elements can be
 reported (ABE010) rather than silently repaired. :func:`related_parties` and friends build a
 segment with the right count.
 
-Code tables these segments use that :mod:`zhengxin.codes` does not have yet are declared here
-as tuples of valid codes, and the typed value is the code string.
+Code items read as the members of their :mod:`zhengxin.codes` tables; the tuples of valid code
+strings below are kept for callers that want the plain codes.
 """
 
 from __future__ import annotations
@@ -16,28 +16,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from zhengxin.codes import IdType
+from zhengxin.codes import (
+    IdentityCategory,
+    IdType,
+    JointGuaranteeFlag,
+    OrganisationIdType,
+    OriginalDebtType,
+    ResponsibilityType,
+    SpecialTransactionType,
+    TransferRepaymentStatus,
+)
 from zhengxin.pboc.fields import item
 from zhengxin.pboc.line import GroupSpec, SegmentSpec
 
-IDENTITY_CATEGORIES = ("1", "2")
+IDENTITY_CATEGORIES = tuple(c.value for c in IdentityCategory)
 """§9.14 身份类别: 1 自然人, 2 组织机构."""
-ORGANISATION_ID_TYPES = ("01", "02", "03", "04", "05", "06", "10", "20", "30", "41", "42")
+ORGANISATION_ID_TYPES = tuple(c.value for c in OrganisationIdType)
 """§9.14b 企业身份标识类型 (related parties may use only 10, 20, 30: the validator's rule)."""
 PARTY_ID_TYPES = tuple(dict.fromkeys([*(t.value for t in IdType), *ORGANISATION_ID_TYPES]))
 """Personal (§9.13) and organisation (§9.14b) ID types: which applies depends on InfoIDType."""
-RESPONSIBILITY_TYPES = ("1", "2", "9")
+RESPONSIBILITY_TYPES = tuple(c.value for c in ResponsibilityType)
 """§9.14c 还款责任人类型: 1 共同借款人, 2 保证人, 9 其他."""
-JOINT_GUARANTEE_FLAGS = ("0", "1")
+JOINT_GUARANTEE_FLAGS = tuple(c.value for c in JointGuaranteeFlag)
 """§9.14d 联保标志: 0 单人保证/多人分保, 1 联保."""
-ORIGINAL_DEBT_TYPES = ("1", "2", "3", "4", "9")
+ORIGINAL_DEBT_TYPES = tuple(c.value for c in OriginalDebtType)
 """§9.17 原债务种类."""
-TRANSFER_REPAYMENT_STATUSES = ("0", "1", "2", "3", "4", "5", "6", "7", "9")
+TRANSFER_REPAYMENT_STATUSES = tuple(c.value for c in TransferRepaymentStatus)
 """§9.18 债权转移时的还款状态."""
-SPECIAL_TRANSACTION_TYPES = (
-    *("1", "2", "3", "4", "5", "8"),
-    *("11", "12", "13", "14", "15", "16", "17"),
-)
+SPECIAL_TRANSACTION_TYPES = tuple(c.value for c in SpecialTransactionType)
 """§9.19 特殊交易类型."""
 
 
@@ -80,7 +86,7 @@ RELATED_PARTIES = SegmentSpec(
         "rlt_repymt_inf",
         "责任人信息",
         (
-            item("InfoIDType", "info_id_type", "身份类别", "code", choices=IDENTITY_CATEGORIES),
+            item("InfoIDType", "info_id_type", "身份类别", IdentityCategory),
             item("ArlpName", "arlp_name", "责任人名称", "ANC..80"),
             item(
                 "ArlpCertType",
@@ -90,11 +96,9 @@ RELATED_PARTIES = SegmentSpec(
                 choices=PARTY_ID_TYPES,
             ),
             item("ArlpCertNum", "arlp_cert_num", "责任人身份标识号码", "ANC..40"),
-            item("ArlpType", "arlp_type", "还款责任人类型", "code", choices=RESPONSIBILITY_TYPES),
+            item("ArlpType", "arlp_type", "还款责任人类型", ResponsibilityType),
             item("ArlpAmt", "arlp_amt", "还款责任金额", "uInt..15", "MB"),
-            item(
-                "WartySign", "warty_sign", "联保标志", "code", "OB", choices=JOINT_GUARANTEE_FLAGS
-            ),
+            item("WartySign", "warty_sign", "联保标志", JointGuaranteeFlag, "OB"),
             item("MaxGuarMcc", "max_guar_mcc", "保证合同编号", "AN..60", "OB"),
         ),
         RelatedParty,
@@ -155,13 +159,12 @@ ORIGINAL_CREDITOR = SegmentSpec(
     (
         item("InitCredName", "init_cred_name", "初始债权人名称", "ANC..80"),
         item("InitCredOrgNm", "init_cred_org_nm", "初始债权人机构代码", "AN18", "MB"),
-        item("OrigDbtCate", "orig_dbt_cate", "原债务种类", "code", choices=ORIGINAL_DEBT_TYPES),
+        item("OrigDbtCate", "orig_dbt_cate", "原债务种类", OriginalDebtType),
         item(
             "InitRpySts",
             "init_rpy_sts",
             "债权转移时的还款状态",
-            "code",
-            choices=TRANSFER_REPAYMENT_STATUSES,
+            TransferRepaymentStatus,
         ),
     ),
     OriginalCreditorSegment,
@@ -228,8 +231,7 @@ SPECIAL_TRANSACTIONS = SegmentSpec(
                 "ChanTranType",
                 "chan_tran_type",
                 "交易类型",
-                "code",
-                choices=SPECIAL_TRANSACTION_TYPES,
+                SpecialTransactionType,
             ),
             item("TranDate", "tran_date", "交易日期", "Date"),
             item("TranAmt", "tran_amt", "交易金额", "uInt..15"),
