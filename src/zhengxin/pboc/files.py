@@ -13,6 +13,7 @@ separators, ABF011 not UTF-8); only then does it iterate :meth:`Submission.lines
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import shutil
@@ -173,6 +174,18 @@ def _decode_line(raw: bytes, number: int) -> str:
     return text
 
 
+def _utf8_start(data: bytes) -> bool:
+    """Whether ``data`` can begin a UTF-8 text: no NUL (UTF-16 and UTF-32 put one beside every
+    ASCII character) and no invalid sequence (a character cut at the end is fine)."""
+    if b"\x00" in data:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_submission(path: Path) -> Submission:
     """Open a report file: check its name and header and their agreement, then return it.
 
@@ -192,6 +205,8 @@ def read_submission(path: Path) -> Submission:
     with stream:
         first = stream.readline(HEADER_LENGTH + 3)
         at_end = not stream.read(1)
+    if not _utf8_start(first):
+        raise FileRejected(NOT_UTF8, "the file is not UTF-8 (its first line is not UTF-8 text)")
     if first.endswith(b"\r\n"):
         header_bytes = first[:-2]
     elif first.endswith(b"\n"):
