@@ -487,6 +487,7 @@ CORE_SEGMENTS_110 = (
 )
 """The six segments a first report (RptDateCode 10) must carry (BBR000, §5)."""
 
+
 @dataclass(frozen=True, slots=True)
 class BasicInfoRecord:
     """One record 110: the base segment and whichever other segments the report carries.
