@@ -91,7 +91,7 @@ def interpreted_and_compiled(
     try:
         book.walk_interpreted(record)
     except Exception as exc:  # only the cap may stop the walk
-        if type(exc).__name__ != "_Full":
+        if type(exc).__name__ != "CapReached":
             raise
     compiled = book.check_raw(book.read(line), ctx, 100)
     assert book.check(line, ctx, cap=100)[1] == compiled

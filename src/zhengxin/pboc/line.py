@@ -101,7 +101,7 @@ def _text_of(element: ET.Element, where: str) -> str:
     return preprocess(element.text or "")
 
 
-def _check_plain(element: ET.Element, where: str) -> None:
+def check_plain(element: ET.Element, where: str) -> None:
     """No attributes and no stray text around children: the interface has neither."""
     if element.attrib:
         raise RecordUnreadable(f"{where} <{element.tag}> carries attributes, which are not allowed")
@@ -124,9 +124,9 @@ def _read_items(
     return items
 
 
-def _read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
+def read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
     where = spec.tag
-    _check_plain(element, where)
+    check_plain(element, where)
     known = {f.tag: f for f in spec.fields}
     group = spec.group
     if group is None:
@@ -136,7 +136,7 @@ def _read_segment_element(element: ET.Element, spec: SegmentSpec) -> RawSegment:
     groups: list[Mapping[str, str]] = []
     for child in element:
         if child.tag == group.tag:
-            _check_plain(child, where)
+            check_plain(child, where)
             groups.append(_read_items(child, group_known, f"{where}/{group.tag}"))
     return RawSegment(items, tuple(groups))
 
@@ -240,15 +240,15 @@ def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> 
         document = ET.fromstring(line)  # noqa: S314
     except (ET.ParseError, UnicodeError, ValueError) as exc:
         raise RecordUnreadable(f"the line is not well-formed XML: {exc}") from None
-    _check_plain(document, "the line")
+    check_plain(document, "the line")
     if len(document) != 1 or document[0].tag != root:
         found = ", ".join(f"<{c.tag}>" for c in document) or "nothing"
         raise RecordUnreadable(f"<{DOCUMENT}> must hold exactly one <{root}>; found {found}")
     record = document[0]
     flat = segments.get(root)
     if flat is not None:
-        return RawRecord(root, {root: _read_segment_element(record, flat)})
-    _check_plain(record, "the record")
+        return RawRecord(root, {root: read_segment_element(record, flat)})
+    check_plain(record, "the record")
     raw: dict[str, RawSegment] = {}
     for element in record:
         spec = segments.get(element.tag)
@@ -256,11 +256,11 @@ def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> 
             raise RecordUnreadable(f"unknown segment <{element.tag}> in <{root}>")
         if element.tag in raw:
             raise RecordUnreadable(f"segment <{element.tag}> appears twice")
-        raw[element.tag] = _read_segment_element(element, spec)
+        raw[element.tag] = read_segment_element(element, spec)
     return RawRecord(root, raw)
 
 
-def _read_fields(
+def read_fields(
     specs: Sequence[FieldSpec], items: Mapping[str, str], segment: str, errors: list[RecordError]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
@@ -282,10 +282,10 @@ def to_segment(spec: SegmentSpec, raw: RawSegment, errors: list[RecordError]) ->
     Returns ``None`` when any item of the segment could not be converted.
     """
     before = len(errors)
-    values = _read_fields(spec.fields, raw.items, spec.tag, errors)
+    values = read_fields(spec.fields, raw.items, spec.tag, errors)
     elements = []
     if spec.group is not None:
-        elements = [_read_fields(spec.group.fields, g, spec.tag, errors) for g in raw.groups]
+        elements = [read_fields(spec.group.fields, g, spec.tag, errors) for g in raw.groups]
     if len(errors) > before:
         return None
     if spec.group is not None:

@@ -93,7 +93,7 @@ class FileContext:
     registry: Registry = SameInstitution()
 
 
-class _Full(Exception):
+class CapReached(Exception):
     """Raised inside a check when the record has reached the error cap."""
 
 
@@ -154,7 +154,7 @@ class Record:
         """Record one error; stops the check when the cap is reached."""
         self.errors.append(RecordError(code, segment, tag, value, message))
         if len(self.errors) >= self.cap:
-            raise _Full
+            raise CapReached
 
 
 Test = Callable[[Record], bool]
@@ -405,7 +405,7 @@ class RuleBook:
                 )
             ]
         record = Record(self, raw, context, cap)
-        with contextlib.suppress(_Full):
+        with contextlib.suppress(CapReached):
             self._walk(record)
         return record.errors
 

@@ -30,9 +30,16 @@ from zhengxin.pboc.rules import ERROR_CAP, FileContext, Registry, RuleBook, Same
 from zhengxin.pboc.rules110 import BOOK as BOOK_110
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
 from zhengxin.pboc.rules220 import BOOK as BOOK_220
+from zhengxin.pboc.rules_corrections import BOOKS_CORRECTIONS
 from zhengxin.pboc.rules_variants import BOOKS_VARIANTS
 
-BOOKS: dict[str, RuleBook] = {"110": BOOK_110, "210": BOOK_210, "220": BOOK_220, **BOOKS_VARIANTS}
+BOOKS: dict[str, RuleBook] = {
+    "110": BOOK_110,
+    "210": BOOK_210,
+    "220": BOOK_220,
+    **BOOKS_VARIANTS,
+    **BOOKS_CORRECTIONS,
+}
 """The rule book of each record type this package validates."""
 
 
