@@ -114,7 +114,7 @@ def compile_walk(
         _MISSING=MISSING,
         _BLANK=BLANK,
     )
-    out.add(0, "def walk(record):")
+    out.add(0, "")  # the header, once every name is bound
     out.add(1, "report = record.report")
     out.add(1, "typed = record._typed")
     out.add(1, "raw = record.raw")
@@ -133,6 +133,7 @@ def compile_walk(
             out.names["_groups"] = book._walk_group
     out.add(1, "return None")
     namespace: dict[str, Any] = dict(out.names)
+    out.lines[0] = "def walk(record):"
     source = "\n".join(out.lines)
     code = compile(source, f"<rules {book.record_type} {timing} {kind}>", "exec")
     exec(code, namespace)  # noqa: S102 (source generated from the declarations above)
@@ -187,13 +188,29 @@ def _item(
             out.add(depth + 2, f"report(_MISSING, {segment!r}, {spec.tag!r}, None, {message})")
         out.add(depth + 1, "pass")
     else:
-        out.add(depth, "if t is None:")
+        # The common case first: a value is there.
+        out.add(depth, "if t:")
+        if spec.const is not None:
+            out.add(depth + 1, f"typed[{k}] = t")
+        else:
+            test, value = _fast_test(out, spec, valid)
+            out.add(depth + 1, f"if {test}:")
+            out.add(depth + 2, f"typed[{k}] = {value}")
+            out.add(depth + 1, "else:")
+            out.add(depth + 2, f"typed[{k}] = _slow(record, {segment!r}, {s}, t, {v}, _parse)")
+        out.add(depth, "elif t is None:")
         if when is not None and static is True:
             out.add(depth + 1, f"report({code!r}, {segment!r}, {spec.tag!r}, None, {required})")
         elif when is None and spec.mandatory:
             message = out.bind(f"{spec.tag} ({spec.name}) is missing")
             out.add(depth + 1, f"report(_MISSING, {segment!r}, {spec.tag!r}, None, {message})")
         out.add(depth + 1, "pass")
+        out.add(depth, "else:")
+        if not spec.blank:
+            message = out.bind(f"{spec.tag} ({spec.name}) must not be blank")
+            out.add(depth + 1, f'report(_BLANK, {segment!r}, {spec.tag!r}, "", {message})')
+        out.add(depth + 1, "pass")
+        return
     out.add(depth, 'elif t == "":')
     if not spec.blank:
         message = out.bind(f"{spec.tag} ({spec.name}) must not be blank")

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from zhengxin.pboc.errors import WRONG_TYPE, RecordError, RecordUnreadable
 from zhengxin.pboc.fields import FieldSpec, ValueProblem, preprocess
@@ -70,17 +70,19 @@ def dataclass_attributes(cls: type[Any]) -> list[str]:
     return [f.name for f in fields(cls)]
 
 
-@dataclass(frozen=True, slots=True)
-class RawSegment:
-    """A segment as found in a line: item tag → preprocessed text (``""`` when blank)."""
+class RawSegment(NamedTuple):
+    """A segment as found in a line: item tag → preprocessed text (``""`` when blank).
+
+    (Named tuples rather than frozen dataclasses: a file of a million lines builds three of
+    these per line, and a tuple is built several times faster.)
+    """
 
     items: Mapping[str, str]
     groups: tuple[Mapping[str, str], ...] = ()
     """The repeated elements (RltRepymtInf, CccInf, CagOfTrdInf) in line order."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     """A line in the value model of §1.1: present segments and items, blank as ``""``."""
 
     root: str

@@ -18,6 +18,7 @@ from zhengxin.pboc.rules210 import (
     _CLOSED_J,
     _OVERDUE,
     BOOK,
+    B,
     C,
     H,
     I,
@@ -53,6 +54,8 @@ def _dates_after_opening(segment: str, *tags: str) -> None:
     for tag in tags:
 
         def not_before_open(record: Record, tag: str = tag) -> bool:
+            if not record.raw[segment].items.get(tag):
+                return True  # nothing to compare (§1.3)
             return _not_before(record, segment, tag, _open_date(record))
 
         not_before_open.__doc__ = f"{tag} is earlier than the account's OpenDate."
@@ -61,7 +64,10 @@ def _dates_after_opening(segment: str, *tags: str) -> None:
 
 def _not_after_report(segment: str, tag: str) -> None:
     def test(record: Record) -> bool:
-        return _not_after(record, segment, tag, _rpt_date(record))
+        if not record.raw[segment].items.get(tag):
+            return True  # nothing to compare (§1.3)
+        value, rpt = record.value(segment, tag), record.value(B, "RptDate")
+        return value is None or rpt is None or value <= rpt
 
     test.__doc__ = f"{tag} is later than RptDate."
     BOOK.on_item(segment, tag, "ABE007")(test)
@@ -135,7 +141,8 @@ def _positive_when_overdue(tag: str, guard: str) -> None:
 @BOOK.on_item(H, "Month", "BLE039", "RptDate")
 def _month_near_report(record: Record) -> bool:
     """Month must be RptDate's month, the month before or the month after."""
-    month, rpt = _day(record, H, "Month"), _rpt_date(record)
+    month: date | None = record.value(H, "Month")
+    rpt: date | None = record.value(B, "RptDate")
     if month is None or rpt is None:
         return True
     return abs((month.year * 12 + month.month) - (rpt.year * 12 + rpt.month)) <= 1
@@ -144,7 +151,7 @@ def _month_near_report(record: Record) -> bool:
 @BOOK.on_item(H, "SettDate", "BLE012")
 def _settled_in_month(record: Record) -> bool:
     """SettDate must fall in Month."""
-    day, month = _day(record, H, "SettDate"), _day(record, H, "Month")
+    day, month = record.value(H, "SettDate"), record.value(H, "Month")
     return day is None or month is None or (day.year, day.month) == (month.year, month.month)
 
 
@@ -232,7 +239,7 @@ def _bad_debt_is_owed(record: Record) -> bool:
 @BOOK.on_item(H, "OverdPrinc", "BLE020", MULTI_ITEM_TAG, scope=lambda t, k: k in ("D1", "R1", "R4"))
 def _principal_within_total(record: Record) -> bool:
     """OverdPrinc is greater than TotOverd."""
-    princ, total = _number(record, H, "OverdPrinc"), _number(record, H, "TotOverd")
+    princ, total = record.value(H, "OverdPrinc"), record.value(H, "TotOverd")
     return princ is None or total is None or princ <= total
 
 
@@ -259,7 +266,10 @@ _dates_after_opening(H, "CloseDate")
 for _other in ("LatRpyDate", "FiveCateAdjDate", "SettDate"):
 
     def _close_after(record: Record, other: str = _other) -> bool:
-        return _not_before(record, H, "CloseDate", _day(record, H, other))
+        if not record.raw[H].items.get("CloseDate"):
+            return True  # an open account: nothing to compare (§1.3)
+        closed, day = record.value(H, "CloseDate"), record.value(H, other)
+        return closed is None or day is None or closed >= day
 
     _close_after.__doc__ = f"CloseDate is earlier than {_other}."
     BOOK.on_item(H, "CloseDate", "BLE011")(_close_after)
@@ -268,6 +278,8 @@ for _other in ("LatRpyDate", "FiveCateAdjDate", "SettDate"):
 @BOOK.on_item(H, "CloseDate", "BLE010", "RptDate", scope=lambda t, k: t == "20")
 def _closure_on_time(record: Record) -> bool:
     """A closure (code 20) must be reported within 30 days: CloseDate ≥ RptDate − 29 days."""
+    if not record.raw[H].items.get("CloseDate"):
+        return True
     return _not_before(record, H, "CloseDate", _rpt_date(record), -29)
 
 
@@ -367,6 +379,8 @@ _dates_after_opening(J, "CloseDate")
 for _other in ("LatRpyDate", "FiveCateAdjDate"):
 
     def _close_after_j(record: Record, other: str = _other) -> bool:
+        if not record.raw[J].items.get("CloseDate"):
+            return True  # nothing to compare (§1.3)
         return _not_before(record, J, "CloseDate", _day(record, J, other))
 
     _close_after_j.__doc__ = f"CloseDate is earlier than {_other}."

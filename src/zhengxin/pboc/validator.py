@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from zhengxin.kernel.errors import FileRejected, InvalidInput, NotFound
 from zhengxin.pboc.errors import RecordError
@@ -83,8 +83,7 @@ class Finding:
         return asdict(self)
 
 
-@dataclass(frozen=True, slots=True)
-class LineResult:
+class LineResult(NamedTuple):
     """One body line and its errors (none when the record is accepted)."""
 
     line: int
