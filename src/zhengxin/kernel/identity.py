@@ -17,6 +17,7 @@ from enum import StrEnum
 from zhengxin.kernel.errors import InvalidInput
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_WEIGHT_SUM = sum(_WEIGHTS)
 _CHECK_CHARS = "10X98765432"
 _INSTITUTION = re.compile(r"[0-9A-Z]{14}")
 
@@ -29,7 +30,8 @@ def check_character(first17: str) -> str:
     """
     if len(first17) != 17 or not (first17.isdigit() and first17.isascii()):
         raise InvalidInput("id.characters", "the check character needs exactly 17 digits")
-    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
+    # ASCII codes minus 48 are the digits: one pass in C instead of seventeen int() calls.
+    total = sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - 48 * _WEIGHT_SUM
     return _CHECK_CHARS[total % 11]
 
 

@@ -13,6 +13,7 @@ credit code any code of the right shape is accepted (see :func:`organisation_id_
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -171,8 +172,12 @@ def _resident_id_ok(number: str) -> bool:
     return number[17].upper() == check_character(number[:17])
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _is_birth_date(text: str) -> bool:
-    """``yyyyMMdd`` (already known to be 8 digits) is a real date in 1900-2099."""
+    """``yyyyMMdd`` (already known to be 8 digits) is a real date in 1900-2099.
+
+    Remembered: there are only some 73,000 such dates, and a file repeats them endlessly.
+    """
     try:
         day = date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
