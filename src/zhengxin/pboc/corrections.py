@@ -37,7 +37,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +60,7 @@ from zhengxin.pboc.line import (
     check_plain,
     read_fields,
     read_segment_element,
+    record_element,
     to_segment,
     write_segment,
 )
@@ -230,22 +230,7 @@ def read_correction(
     >>> sorted(raw.segments)
     ['BsSgmt', 'CreditLimSgmt']
     """
-    if not isinstance(line, str):
-        raise RecordUnreadable(f"a record line is text; got {type(line).__name__}")
-    start, end = f"<{DOCUMENT}>", f"</{DOCUMENT}>"
-    if not (line.startswith(start) and line.endswith(end)):
-        raise RecordUnreadable(f"a record line must start with {start} and end with {end}")
-    try:
-        line.encode("utf-8")
-        # The line starts with <Document>, so it cannot carry a DTD (see read_raw_full).
-        document = ET.fromstring(line)  # noqa: S314
-    except (ET.ParseError, UnicodeError, ValueError) as exc:
-        raise RecordUnreadable(f"the line is not well-formed XML: {exc}") from None
-    check_plain(document, "the line")
-    if len(document) != 1 or document[0].tag != root:
-        found = ", ".join(f"<{c.tag}>" for c in document) or "nothing"
-        raise RecordUnreadable(f"<{DOCUMENT}> must hold exactly one <{root}>; found {found}")
-    record = document[0]
+    record = record_element(line, root)
     check_plain(record, "the record")
     raw: dict[str, RawSegment] = {}
     wrapped = False

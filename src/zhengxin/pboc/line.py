@@ -229,8 +229,9 @@ def read_raw(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRe
     return read_raw_full(line, root, segments)
 
 
-def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord:
-    """:func:`read_raw` with the XML parser only (the reference the fast path must match)."""
+def record_element(line: str, root: str) -> ET.Element:
+    """The ``root`` element of a body line, parsed by the XML parser, or
+    :class:`RecordUnreadable` when the line is not ``<Document><root>…</root></Document>``."""
     if not isinstance(line, str):
         raise RecordUnreadable(f"a record line is text; got {type(line).__name__}")
     if not (line.startswith(_START) and line.endswith(_END)):
@@ -246,7 +247,12 @@ def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> 
     if len(document) != 1 or document[0].tag != root:
         found = ", ".join(f"<{c.tag}>" for c in document) or "nothing"
         raise RecordUnreadable(f"<{DOCUMENT}> must hold exactly one <{root}>; found {found}")
-    record = document[0]
+    return document[0]
+
+
+def read_raw_full(line: str, root: str, segments: Mapping[str, SegmentSpec]) -> RawRecord:
+    """:func:`read_raw` with the XML parser only (the reference the fast path must match)."""
+    record = record_element(line, root)
     flat = segments.get(root)
     if flat is not None:
         return RawRecord(root, {root: read_segment_element(record, flat)})
