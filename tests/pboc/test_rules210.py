@@ -1070,3 +1070,54 @@ def test_every_code_of_the_book_and_of_section_8_4_has_its_test() -> None:
     assert set(COVERED) == BOOK.codes() | SECTION_8_4
     tests = {name for name in globals() if name.startswith("test_")}
     assert set(COVERED.values()) <= tests
+
+
+# --- guards found in review: what must NOT be reported, and what must ------------------
+
+
+def test_a_table_that_depends_on_an_invalid_account_type_is_not_checked() -> None:
+    line = edit(edit(R1_MONTHLY, B, AcctType="ZZ"), H, AcctStatus="99", RpyStatus="Q")
+    assert errors(line) == [("ABE001", "AcctType", "ZZ")]
+
+
+def test_a_collection_accounts_monthly_status_is_not_checked_against_a_table() -> None:
+    record = edit(C1_NEW, B, RptDateCode="90")
+    monthly = {**R1_MONTHLY[H], "AcctStatus": "99"}
+    for tag in ("RemRepPrd", "OverdPrd", "TotOverd", "OverdPrinc", "CurRpyAmt", "ActRpyAmt"):
+        monthly.pop(tag, None)
+    for tag in ("Oved31_60Princ", "Oved61_90Princ", "Oved91_180Princ", "OvedPrinc180"):
+        monthly.pop(tag, None)
+    found = errors(with_segment(record, H, monthly))
+    assert not [f for f in found if f[1] == "AcctStatus"], found
+
+
+def test_mortgage_items_with_a_blank_business_detail_are_unexpected() -> None:
+    broken = edit(D1_MORTGAGE, C, BusiDtlLines="")
+    found = errors(broken)
+    assert ("BLE050", "LoanConCode") in [(c, t) for c, t, _ in found]
+    assert ("BLE050", "FirstHouLoanFlag") in [(c, t) for c, t, _ in found]
+
+
+def test_special_transactions_need_at_least_one_element_whatever_the_count() -> None:
+    segment = {"CagOfTrdNm": "0"}
+    found = errors(with_segment(D1_MONTHLY, K, segment))
+    assert [(c, t) for c, t, _ in found] == [("BLE046", "CagOfTrdNm"), ("ABD000", "CagOfTrdInf")]
+    one = errors(edit(D1_SPECIAL_TRADE, K, CagOfTrdNm="0"))
+    assert [(c, t) for c, t, _ in one] == [("BLE046", "CagOfTrdNm"), ("ABE010", "CagOfTrdNm")]
+
+
+def test_a_persons_id_number_over_20_units_is_a_format_error_not_an_id_error() -> None:
+    broken = edit_element(D1_GUARANTEED, D, 0, ArlpCertType="1", ArlpCertNum="A" * 25)
+    assert errors(broken) == [("ABE001", "ArlpCertNum", "A" * 25)]
+    astral = edit_element(D1_GUARANTEED, D, 0, ArlpName="\U00020000" * 16)
+    assert [(c, t) for c, t, _ in errors(astral)] == [("ABE001", "ArlpName")]
+
+
+def test_a_bad_id_type_of_a_person_is_reported_once() -> None:
+    broken = edit_element(D1_GUARANTEED, D, 0, ArlpCertType="ZZ")
+    assert [(c, t) for c, t, _ in errors(broken)] == [("ABE001", "ArlpCertType")]
+
+
+def test_an_iso_week_date_is_not_a_date_for_the_comparisons() -> None:
+    broken = edit_element(D1_SPECIAL_TRADE, K, 0, TranDate="2099-W01-1")
+    assert errors(broken) == [("ABE001", "TranDate", "2099-W01-1")]

@@ -68,6 +68,8 @@ class _Source:
 def _fast_test(out: _Source, spec: FieldSpec, valid: frozenset[str] | None) -> tuple[str, str]:
     """A cheap test that the text ``t`` is a valid value, and the expression of its value."""
     kind, length = spec.kind, spec.length
+    if kind is Kind.CODE and spec.table_by is not None and valid is None:
+        return "True", "t"  # the table depends on what is undecided: no table check (§1.4)
     if kind is Kind.CODE:
         codes = valid
         if codes is None:

@@ -528,6 +528,8 @@ class RuleBook:
             return None
         if spec.const is not None:
             return text
+        if spec.table_by is not None and spec.kind is Kind.CODE and spec.table_by(record) is None:
+            return text  # the table depends on what is undecided: no table check (§1.4)
         try:
             value = parse_text(spec, text)
         except ValueProblem as problem:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from zhengxin.codes import BusinessDetail
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
+from zhengxin.pboc.fields import utf16_length
 from zhengxin.pboc.idcheck import organisation_id_ok, personal_id_ok
 from zhengxin.pboc.record210 import ROOT_210, SEGMENTS_210
 from zhengxin.pboc.rules import Record, RuleBook
@@ -442,9 +443,9 @@ _PERSON_ID_TYPES = frozenset({"1", "2", "5", "6", "8", "9", "10", "20", "A", "B"
 
 @BOOK.on_element(D, "ArlpName", "ABE001")
 def _party_name_length(record: Record, element: Mapping[str, str]) -> bool:
-    """A natural person's ArlpName has at most 30 characters."""
+    """A natural person's ArlpName has at most 30 characters (ANC..30)."""
     name = element.get("ArlpName")
-    return element.get("InfoIDType") != "1" or not name or len(name) <= 30
+    return element.get("InfoIDType") != "1" or not name or utf16_length(name) <= 30
 
 
 @BOOK.on_element(D, "ArlpCertType", "ABE001")
@@ -460,6 +461,13 @@ def _party_id_type(record: Record, element: Mapping[str, str]) -> bool:
     return True
 
 
+@BOOK.on_element(D, "ArlpCertNum", "ABE001")
+def _party_number_length(record: Record, element: Mapping[str, str]) -> bool:
+    """A natural person's ArlpCertNum has at most 20 characters (ANC..20)."""
+    number = element.get("ArlpCertNum")
+    return element.get("InfoIDType") != "1" or not number or utf16_length(number) <= 20
+
+
 @BOOK.on_element(D, "ArlpCertNum", "ABE004")
 def _party_id(record: Record, element: Mapping[str, str]) -> bool:
     """ArlpCertNum is not a well-formed number for its ArlpCertType (§1.8)."""
@@ -467,7 +475,7 @@ def _party_id(record: Record, element: Mapping[str, str]) -> bool:
     if not kind or not number:
         return True
     if element.get("InfoIDType") == "1":
-        return len(number) <= 20 and personal_id_ok(kind, number)
+        return personal_id_ok(kind, number)
     if element.get("InfoIDType") == "2":
         return organisation_id_ok(kind, number)
     return True

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
-from zhengxin.pboc.rules import Record
+from zhengxin.pboc.fields import ValueProblem
+from zhengxin.pboc.rules import Record, parse_text
 from zhengxin.pboc.rules210 import (
     _BAD_DEBT,
     _CLOSED_H,
@@ -25,7 +26,6 @@ from zhengxin.pboc.rules210 import (
     J,
     K,
     _closed,
-    _group_rules,
     _not_after,
     _not_before,
     _open_date,
@@ -397,17 +397,37 @@ def _some_transactions(record: Record) -> bool:
     return count is None or count > 0
 
 
-_group_rules(K, "CagOfTrdNm", "CagOfTrdInf", ("ChanTranType", "TranDate"))
+@BOOK.on_group(K, "ABD000", "CagOfTrdInf")
+def _transactions_sent(record: Record) -> bool:
+    """AcctSpecTrstDspnSgmt must carry at least one CagOfTrdInf element."""
+    return bool(record.groups(K))
+
+
+@BOOK.on_group(K, "ABE010", "CagOfTrdNm")
+def _transaction_count(record: Record) -> bool:
+    """CagOfTrdNm differs from the number of CagOfTrdInf elements."""
+    count: int | None = record.value(K, "CagOfTrdNm")
+    elements = record.groups(K)
+    return count is None or not elements or count == len(elements)
+
+
+@BOOK.on_group(K, "ABE011", "CagOfTrdNm")
+def _transactions_distinct(record: Record) -> bool:
+    """two CagOfTrdInf elements share ChanTranType + TranDate."""
+    seen = [(e.get("ChanTranType"), e.get("TranDate")) for e in record.groups(K)]
+    return len(seen) == len(set(seen))
 
 
 def _element_day(found: Mapping[str, str], tag: str) -> date | None:
+    """The date of an element's item, or ``None`` when absent, blank or not a valid date."""
     text = found.get(tag)
-    if not text or len(text) != 10:
+    if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        value = parse_text(BOOK.spec(K, tag), text)
+    except ValueProblem:
         return None
+    return value if isinstance(value, date) else None
 
 
 @BOOK.on_element(K, "TranDate", "ABE007")

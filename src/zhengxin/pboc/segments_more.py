@@ -94,6 +94,7 @@ RELATED_PARTIES = SegmentSpec(
                 "责任人身份标识类型",
                 "code",
                 choices=PARTY_ID_TYPES,
+                dict_check=False,  # person or organisation table, by InfoIDType (a rule)
             ),
             item("ArlpCertNum", "arlp_cert_num", "责任人身份标识号码", "ANC..40"),
             item("ArlpType", "arlp_type", "还款责任人类型", ResponsibilityType),

@@ -70,12 +70,13 @@ def acct_type_not(*types: str) -> Cond:
 
 
 def item_in(segment: str, tag: str, *values: str) -> Cond:
-    """Item ``tag`` of ``segment`` holds one of ``values`` (undecided when absent or blank)."""
+    """Item ``tag`` of ``segment`` holds one of ``values`` (undecided when the tag is absent;
+    a blank value is compared as ``""``, as the client's equality checks do, §1.3)."""
     wanted = frozenset(values)
 
     def test(record: Any) -> bool | None:
         text = record.text(segment, tag)
-        return None if not text else text in wanted
+        return None if text is None else text in wanted
 
     return Cond(test, f"{tag} is {'/'.join(values)}")
 
