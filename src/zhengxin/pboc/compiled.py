@@ -127,12 +127,17 @@ def compile_walk(
         out.add(1, f"found = raw.get({tag!r})")
         out.add(1, "if found is not None:")
         out.add(2, "items = found.items")
-        for spec, key, rules, _codes in plan.items[tag]:
-            _item(out, 2, tag, spec, key, fake)
-            _rules(out, 2, rules, "items.get")
-        if segment.group is not None:
-            out.add(2, f"_groups(record, {out.bind(plan)}, {out.bind(segment)}, found)")
-            out.names["_groups"] = book._walk_group
+        planned = plan.items[tag]
+        # A segment's repeated elements come after its items, except those declared to follow.
+        split = len(planned) - (segment.group.trailing if segment.group is not None else 0)
+        for position in range(len(planned) + 1):
+            if position == split and segment.group is not None:
+                out.add(2, f"_groups(record, {out.bind(plan)}, {out.bind(segment)}, found)")
+                out.names["_groups"] = book._walk_group
+            if position < len(planned):
+                spec, key, rules, _codes = planned[position]
+                _item(out, 2, tag, spec, key, fake)
+                _rules(out, 2, rules, "items.get")
     out.add(1, "return None")
     namespace: dict[str, Any] = dict(out.names)
     out.lines[0] = "def walk(record):"
@@ -174,6 +179,7 @@ def _item(
     if when is not None and not dynamic and static is False:
         out.add(depth, "if t is not None:")
         out.add(depth + 1, f"report({code!r}, {segment!r}, {spec.tag!r}, t, {unwanted})")
+        out.add(depth + 1, f"typed[{k}] = None")  # not checked, so not a value to compare
         return
     if dynamic:
         out.add(depth, f"must = {out.bind(when)}(record)")
@@ -182,7 +188,7 @@ def _item(
         out.add(depth + 1, "pass")
         out.add(depth, "elif must is False and t is not None:")
         out.add(depth + 1, f"report({code!r}, {segment!r}, {spec.tag!r}, t, {unwanted})")
-        out.add(depth + 1, "pass")
+        out.add(depth + 1, f"typed[{k}] = None")  # not checked, so not a value to compare
         out.add(depth, "elif t is None:")
         if spec.mandatory:
             out.add(depth + 1, "if must is not None:")

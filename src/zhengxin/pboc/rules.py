@@ -387,25 +387,30 @@ class RuleBook:
             return "", [RecordError(UNREADABLE, MULTI_ITEM_TAG, MULTI_ITEM_TAG, None, exc.message)]
         return self.key_of(raw), self.check_raw(raw, context or FileContext(), cap)
 
+    def record_of(self, raw: RawRecord, context: FileContext, cap: int = ERROR_CAP) -> Record:
+        """The record the walk checks (a book may see its lines through another view)."""
+        return Record(self, raw, context, cap)
+
     def check_raw(
         self, raw: RawRecord, context: FileContext, cap: int = ERROR_CAP
     ) -> list[RecordError]:
-        """Every error of a record already read (at most ``cap``)."""
-        base = self.segments[0].tag
-        record_type = raw.value(base, "InfRecType")
+        """Every error of a record already read (at most ``cap``).
+
+        An InfRecType that is not the file's record type is the first error (ABR000, tag 0000,
+        §2.4); like every other rule it does not stop the others.
+        """
+        record = self.record_of(raw, context, cap)
+        record_type = raw.value(self.segments[0].tag, "InfRecType")
         expected = context.record_type or self.record_type
-        if record_type is not None and record_type != expected:
-            return [
-                RecordError(
+        with contextlib.suppress(CapReached):
+            if record_type is not None and record_type != expected:
+                record.report(
                     UNREADABLE,
                     MULTI_ITEM_TAG,
                     MULTI_ITEM_TAG,
                     record_type,
                     f"InfRecType is {record_type!r} but the file holds {expected} records",
                 )
-            ]
-        record = Record(self, raw, context, cap)
-        with contextlib.suppress(CapReached):
             self._walk(record)
         return record.errors
 
@@ -446,7 +451,11 @@ class RuleBook:
             if raw is None:
                 continue
             items = raw.items
-            for spec, key, rules, codes in plan.items[tag]:
+            planned = plan.items[tag]
+            split = len(planned) - (segment.group.trailing if segment.group else 0)
+            for position, (spec, key, rules, codes) in enumerate(planned):
+                if position == split and segment.group is not None:
+                    self._walk_group(record, plan, segment, raw)
                 text = items.get(spec.tag)
                 if codes is not None and text in codes:
                     typed[key] = text  # a valid code of a plain code item: nothing to check
@@ -455,7 +464,7 @@ class RuleBook:
                 for rule in rules:
                     if not rule.test(record):
                         report(rule.code, tag, rule.tag, items.get(rule.item), rule.message)
-            if segment.group is not None:
+            if segment.group is not None and split == len(planned):
                 self._walk_group(record, plan, segment, raw)
 
     def _walk_group(

@@ -445,7 +445,10 @@ _PERSON_ID_TYPES = frozenset({"1", "2", "5", "6", "8", "9", "10", "20", "A", "B"
 def _party_name_length(record: Record, element: Mapping[str, str]) -> bool:
     """A natural person's ArlpName has at most 30 characters (ANC..30)."""
     name = element.get("ArlpName")
-    return element.get("InfoIDType") != "1" or not name or utf16_length(name) <= 30
+    if element.get("InfoIDType") != "1" or not name:
+        return True
+    size = utf16_length(name)  # beyond the declared ANC..80 the format check reports it once
+    return size <= 30 or size > BOOK.spec(D, "ArlpName").length
 
 
 @BOOK.on_element(D, "ArlpCertType", "ABE001")
@@ -465,7 +468,10 @@ def _party_id_type(record: Record, element: Mapping[str, str]) -> bool:
 def _party_number_length(record: Record, element: Mapping[str, str]) -> bool:
     """A natural person's ArlpCertNum has at most 20 characters (ANC..20)."""
     number = element.get("ArlpCertNum")
-    return element.get("InfoIDType") != "1" or not number or utf16_length(number) <= 20
+    if element.get("InfoIDType") != "1" or not number:
+        return True
+    size = utf16_length(number)  # beyond the declared ANC..40 the format check reports it once
+    return size <= 20 or size > BOOK.spec(D, "ArlpCertNum").length
 
 
 @BOOK.on_element(D, "ArlpCertNum", "ABE004")

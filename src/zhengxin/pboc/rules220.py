@@ -203,9 +203,10 @@ def _co_obligor_not_borrower(record: Record) -> bool:
 def _person_name_length(record: Record, element: Mapping[str, str]) -> bool:
     """A natural person's CertRelName has at most 30 characters."""
     name = element.get("CertRelName")
-    return (
-        element.get("BrerType") != PERSON or not name or utf16_length(name) <= _PERSON_NAME_LENGTH
-    )
+    if element.get("BrerType") != PERSON or not name:
+        return True
+    size = utf16_length(name)
+    return size <= _PERSON_NAME_LENGTH or size > _declared(C, "CertRelName")  # (once, §1.2)
 
 
 @BOOK.on_element(C, "CertRelIDType", "BCE002", MULTI_ITEM_TAG)
@@ -225,9 +226,15 @@ def _co_obligor_id_type(record: Record, element: Mapping[str, str]) -> bool:
 def _person_id_length(record: Record, element: Mapping[str, str]) -> bool:
     """A natural person's CertRelIDNum has at most 20 characters."""
     number = element.get("CertRelIDNum")
-    return (
-        element.get("BrerType") != PERSON or not number or utf16_length(number) <= _PERSON_ID_LENGTH
-    )
+    if element.get("BrerType") != PERSON or not number:
+        return True
+    size = utf16_length(number)
+    return size <= _PERSON_ID_LENGTH or size > _declared(C, "CertRelIDNum")  # (once, §1.2)
+
+
+def _declared(segment: str, tag: str) -> int:
+    """The longest value an item's declaration allows: beyond it the format check reports."""
+    return BOOK.spec(segment, tag).length
 
 
 @BOOK.on_element(C, "CertRelIDNum", "ABE004")

@@ -37,7 +37,6 @@ Readings where §7 is silent:
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,9 +59,9 @@ from zhengxin.pboc.corrections import (
     parse_line_212,
     parse_line_222,
 )
-from zhengxin.pboc.errors import MISSING, MULTI_ITEM_TAG, UNREADABLE, RecordError
+from zhengxin.pboc.errors import MISSING
 from zhengxin.pboc.line import RawRecord, SegmentSpec
-from zhengxin.pboc.rules import ERROR_CAP, CapReached, FileContext, Record, RuleBook
+from zhengxin.pboc.rules import ERROR_CAP, FileContext, Record, RuleBook
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
 from zhengxin.pboc.rules220 import BOOK as BOOK_220
 from zhengxin.pboc.rules220 import not_after_file_rule, prefix_rule
@@ -124,27 +123,6 @@ class CorrectionBook(RuleBook):
     def record_of(self, raw: RawRecord, context: FileContext, cap: int = ERROR_CAP) -> Record:
         """The record the walk checks (its base-item lookups redirected to BsSgmt)."""
         return _CorrectionRecord(self, raw, context, cap)
-
-    def check_raw(
-        self, raw: RawRecord, context: FileContext, cap: int = ERROR_CAP
-    ) -> list[RecordError]:
-        """Every error of a record already read (at most ``cap``)."""
-        record_type = raw.value(BASE_TAG, "InfRecType")
-        expected = context.record_type or self.record_type
-        if record_type is not None and record_type != expected:
-            return [
-                RecordError(
-                    UNREADABLE,
-                    MULTI_ITEM_TAG,
-                    MULTI_ITEM_TAG,
-                    record_type,
-                    f"InfRecType is {record_type!r} but the file holds {expected} records",
-                )
-            ]
-        record = self.record_of(raw, context, cap)
-        with contextlib.suppress(CapReached):
-            self._walk(record)
-        return record.errors
 
 
 # --- shared declarations -----------------------------------------------------------------

@@ -69,7 +69,8 @@ def _id_change_book(spec: SegmentSpec, code: str) -> RuleBook:
     def _new_code_differs(record: Record) -> bool:
         """NwBnesCode is the same as OdBnesCode: the new identifier must differ from the old."""
         old, new = record.text(root, "OdBnesCode"), record.text(root, "NwBnesCode")
-        return not old or not new or old != new
+        # Absent passes (§1.3); blank is compared as "", so two blank codes are the same.
+        return old is None or new is None or old != new
 
     return book
 
