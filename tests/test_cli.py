@@ -40,8 +40,9 @@ def test_ingesting_a_file_with_a_bad_name_is_a_clear_error(tmp_path: Path) -> No
     bad.write_text("hello", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
     result = runner.invoke(app, ["bureau", "ingest", str(bad), "--db", db])
-    assert result.exit_code == 2
-    assert "[ABN003]" in result.output
+    assert result.exit_code == 1
+    assert "refused as a whole [ABN003]" in result.output
+    assert not (tmp_path / "feedback").exists()  # no name to answer to
 
 
 def test_the_demo_refuses_a_bad_start_date(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ its errors returned as values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -18,9 +19,18 @@ from sqlalchemy.orm import Session
 from zhengxin.bureau.models import Account, AccountMonth, Subject, Submission
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.kernel.clock import Clock
-from zhengxin.kernel.errors import FileRejected
+from zhengxin.kernel.errors import FileRejected, ZhengxinError
 from zhengxin.kernel.log import get_logger
-from zhengxin.pboc import AccountRecord, RecordError, RecordUnreadable, read_submission
+from zhengxin.pboc import (
+    AccountRecord,
+    FeedbackError,
+    FileName,
+    RecordError,
+    RecordUnreadable,
+    RejectedRecord,
+    read_submission,
+    write_feedback,
+)
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
 from zhengxin.pboc.rules import FileContext, SameInstitution
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
@@ -30,11 +40,13 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A rejected record: its line in the file and every error found in it."""
+    """A rejected record: its line in the file, every error found in it, and the line itself
+    (the feedback file returns it verbatim)."""
 
     line: int
     account_code: str
     errors: tuple[RecordError, ...]
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -103,12 +115,12 @@ class Ingestor:
                 raw = BOOK_210.read(text)
             except RecordUnreadable as exc:
                 error = RecordError(exc.code, MULTI_ITEM_TAG, MULTI_ITEM_TAG, None, exc.message)
-                result.rejections.append(Rejection(line_number, "", (error,)))
+                result.rejections.append(Rejection(line_number, "", (error,), text))
                 continue
             errors = BOOK_210.check_raw(raw, context)
             if errors:
                 key = BOOK_210.key_of(raw)
-                result.rejections.append(Rejection(line_number, key, tuple(errors)))
+                result.rejections.append(Rejection(line_number, key, tuple(errors), text))
                 continue
             record = AccountRecord.from_raw(raw)
             self._apply(record, name.institution, row.id)
@@ -202,3 +214,34 @@ class Ingestor:
         if h.close_date is not None:
             account.close_date = h.close_date
         self.session.flush()
+
+
+def answer(result: IngestResult, folder: Path, created: datetime) -> Path:
+    """Write the feedback file for an ingested submission (§2.5): flag 1 when every record
+    was loaded, 3 with each rejected record, its errors (at most five) and its line.
+
+    Call it after the ingestion's unit of work has committed, so that the answer never
+    reports records the store does not hold.
+    """
+    original = FileName.parse(result.file_name)
+    rejected = (
+        RejectedRecord(
+            r.line,
+            tuple(FeedbackError(e.code, f"{e.tag}: {e.message}") for e in r.errors),
+            r.text,
+        )
+        for r in result.rejections
+    )
+    return write_feedback(folder, original, created, result.accepted, rejected)
+
+
+def refusal(path: Path, error: FileRejected, folder: Path, created: datetime) -> Path | None:
+    """Write the flag-2 feedback for a file refused as a whole, or ``None`` when its name is
+    itself unreadable (a feedback file is named after the file it answers)."""
+    try:
+        original = FileName.parse(path.name)
+    except ZhengxinError:
+        return None
+    return write_feedback(
+        folder, original, created, 0, (), [FeedbackError(error.code, error.message)]
+    )

@@ -6,14 +6,17 @@ no command shows a stack trace for bad input.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
 
-from zhengxin.bureau.ingest import Ingestor
+from zhengxin.bureau.ingest import Ingestor, answer, refusal
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
 from zhengxin.cli import consent as consent_cli
@@ -23,7 +26,7 @@ from zhengxin.cli import pboc as pboc_cli
 from zhengxin.cli.guard import guard_all, guarded
 from zhengxin.kernel.clock import SystemClock
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import InvalidInput
+from zhengxin.kernel.errors import FileRejected, InvalidInput
 from zhengxin.kernel.settings import Settings
 
 app = typer.Typer(
@@ -65,25 +68,48 @@ def demo(
 def bureau_ingest(
     files: Annotated[list[Path], typer.Argument(help="210 submission files")],
     db: Annotated[str | None, typer.Option(help="the bureau's database URL")] = None,
+    feedback: Annotated[
+        Path | None, typer.Option(help="folder for the feedback files (default: beside each file)")
+    ] = None,
 ) -> None:
-    """Check and apply submission files; each file is applied whole or not at all."""
+    """Check and apply submission files, each whole or not at all, and answer each with its
+    feedback file. Exit status 1 when a file was refused as a whole."""
     engine = make_engine(db or Settings().database_url("bureau"))
     migrate(engine, "zhengxin.bureau.migrations")
-    for path in files:
-        with unit_of_work(engine) as session:
-            result = Ingestor(session, SystemClock()).ingest(path)
-        if result.duplicate:
-            console.print(f"{path.name}: already ingested; nothing changed")
-            continue
-        console.print(
-            f"{path.name}: {result.records} records, {result.accepted} accepted, "
-            f"{result.rejected} rejected"
-        )
-        for rejection in result.rejections:
-            for error in rejection.errors:
+    clock = SystemClock()
+    refused = False
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            folder = feedback or path.parent / "feedback"
+            try:
+                with unit_of_work(engine) as session:
+                    result = Ingestor(session, clock).ingest(path)
+            except FileRejected as exc:
+                refused = True
+                written = refusal(path, exc, folder, clock.now())
+                where = f"; feedback: {written}" if written else ""
                 console.print(
-                    f"  line {rejection.line}: [{error.code}] {error.tag} {error.message}"
+                    f"{escape(path.name)}: refused as a whole "
+                    f"{escape(f'[{exc.code}]')} {escape(exc.message)}{where}"
                 )
+                progress.advance(task)
+                continue
+            progress.advance(task)
+            if result.duplicate:
+                console.print(f"{escape(path.name)}: already ingested; nothing changed")
+                continue
+            answered = answer(result, folder, clock.now())
+            codes = Counter(e.code for r in result.rejections for e in r.errors)
+            by_code = ", ".join(f"{code} x{n}" for code, n in sorted(codes.items()))
+            console.print(
+                f"{escape(path.name)}: {result.records} records, {result.accepted} accepted, "
+                f"{result.rejected} rejected"
+                + (f" ({by_code})" if by_code else "")
+                + f"; feedback: {answered}"
+            )
+    if refused:
+        raise typer.Exit(1)
 
 
 @bureau_app.command("report")
