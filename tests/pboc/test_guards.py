@@ -80,3 +80,10 @@ def test_an_over_long_name_of_a_person_is_one_format_error() -> None:
     assert found(line, "220") == [("ABE001", "CertRelName")]
     line = LINE_220.replace("<CertRelName>李梅<", f"<CertRelName>{'李' * 31}<")
     assert found(line, "220") == [("ABE001", "CertRelName")]
+
+
+def test_each_book_raises_as_many_distinct_codes_as_the_reference_counts() -> None:
+    # §8.3, "Distinct codes" per client rule file.
+    counted = {"110": 22, "210": 68, "220": 17, "212": 48, "222": 17}
+    counted |= {"211": 6, "221": 6, "213": 8, "223": 8, "214": 5, "224": 5, "215": 8}
+    assert {kind: len(book.codes()) for kind, book in BOOKS.items()} == counted

@@ -357,7 +357,9 @@ class RuleBook:
 
     def codes(self) -> set[str]:
         """Every error code a rule of this book can report (the declared checks included)."""
-        found = {UNREADABLE, LATER_THAN_FILE, MISSING, BLANK, WRONG_TYPE, "ABE008"}
+        found = {UNREADABLE, MISSING, BLANK, WRONG_TYPE}
+        if any(spec.kind in (Kind.DATE, Kind.MONTH) for spec in self._specs.values()):
+            found.add("ABE008")  # a date or month outside 1901-2099
         for rules in (self.record_rules, *self.segment_rules.values(), *self.item_rules.values()):
             found.update(rule.code for rule in rules)
         for rules in self.group_rules.values():
