@@ -49,3 +49,12 @@ def test_the_demo_refuses_a_bad_start_date(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--start", "2024-13-01", "--folder", str(tmp_path)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_a_demo_shorter_than_the_upgrade_runs_and_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["demo", "--months", "2", "--crowd", "5", "--folder", str(tmp_path / "demo")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "after the simulated months" in result.output
+    assert (tmp_path / "demo" / "outbox" / "feedback").is_dir()  # every ingested file was answered

@@ -207,6 +207,12 @@ def check_every_file(console: Console, world: World) -> None:
         + (f" ({', '.join(f'{c} x{n}' for c, n in codes.most_common())})" if codes else "")
         + ".\n(`zhengxin pboc validate FILE` checks one file; `--json` for machines.)"
     )
+    answers = sorted((world.outbox / "feedback").glob("*.txt"))
+    flags = Counter(path.stem[-1] for path in answers)
+    console.print(
+        f"The bureau answered each file with its feedback file: {len(answers)} in outbox/feedback/ "
+        f"({', '.join(f'flag {flag}: {n}' for flag, n in sorted(flags.items()))})."
+    )
 
 
 def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
@@ -219,7 +225,7 @@ def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
     lines[0] = re.sub(r"<AcctBal>[0-9]+</AcctBal>", "<AcctBal>5,000</AcctBal>", lines[0], count=1)
     lines[2] = re.sub(r"<LatRpyDate>[^<]*</LatRpyDate>", "", lines[2], count=1)
     name = FileName(original.name.institution, original.name.file_date, "210", "901")
-    folder = world.outbox.parent / "feedback"
+    folder = world.outbox.parent / "edited"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name.render()
     # A copy edited by hand (the records are the ones already furnished through the gates).
@@ -229,7 +235,8 @@ def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
         f"\nA hand-edited copy, {path.name}: record 1 with the balance written '5,000', "
         "record 3 without its LatRpyDate. The bureau's answer:"
     )
-    answer = feedback_for(check_file(path), folder, created + timedelta(minutes=5))
+    answers = world.outbox / "feedback"
+    answer = feedback_for(check_file(path), answers, created + timedelta(minutes=5))
     feedback = read_feedback(answer)
     header = feedback.header
     console.print(
@@ -258,6 +265,12 @@ def upgrade_plan(start: date) -> CampaignPlan:
 
 def show_consent(console: Console, world: World, plan: CampaignPlan) -> None:
     """The campaign's outcome, two notices, and the lender's inquiry gate at work."""
+    if world.clock.today() < plan.notice_on:
+        console.print(
+            f"The service upgrade {plan.code} is noticed on {plan.notice_on}, after the "
+            "simulated months: simulate more months to see it."
+        )
+        return
     with unit_of_work(world.lender_engine) as session:
         lender = world.lender(session)
         progress = lender.consent.progress(plan.code)

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.ingest import Ingestor, IngestResult
+from zhengxin.bureau.ingest import Ingestor, IngestResult, answer
 from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.bureau.report import ReportService
@@ -197,6 +197,8 @@ class World:
         for furnished in written:
             with unit_of_work(self.bureau_engine) as session:
                 result = Ingestor(session, self.clock).ingest(furnished.path)
+            # The bureau's answer, once the file is in: what the lender reads back each night.
+            answer(result, self.outbox / "feedback", self.clock.now())
             tally.files.append((furnished.path.name, result))
 
     def _act(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
