@@ -45,6 +45,7 @@ from zhengxin.pboc.record110 import (
     SPOUSE_TAG,
 )
 from zhengxin.pboc.rules import Record, RuleBook, parse_text
+from zhengxin.pboc.rules_common import institution_rule, not_after_file_rule, prefix_rule
 
 __all__ = ["BOOK"]
 
@@ -121,21 +122,8 @@ for _segment in CORE_SEGMENTS_110:
 # --- BsSgmt (§5.1) -----------------------------------------------------------------------
 
 
-@BOOK.on_item(BS, "InfSurcCode", "ABE002")
-def _source_prefix(record: Record) -> bool:
-    """InfSurcCode's first 14 characters must be a data-provider code of the submitting
-    institution (§1.7)."""
-    text, institution = record.text(BS, "InfSurcCode"), record.context.institution
-    if not text or institution is None:
-        return True
-    return record.context.registry.provider_ok(text[:14], institution)
-
-
-@BOOK.on_item(BS, "RptDate", "ABR001")
-def _not_after_file(record: Record) -> bool:
-    """RptDate is later than the file's creation date."""
-    rpt, file_date = _day(record, BS, "RptDate"), record.context.file_date
-    return rpt is None or file_date is None or rpt <= file_date
+prefix_rule(BOOK, BS, "InfSurcCode")
+not_after_file_rule(BOOK, BS)
 
 
 @BOOK.on_item(BS, "IDNum", "ABE004")
@@ -145,13 +133,7 @@ def _subject_id(record: Record) -> bool:
     return kind is None or number is None or personal_id_ok(kind, number)
 
 
-@BOOK.on_item(BS, "Cimoc", "ABE003")
-def _maintaining_institution(record: Record) -> bool:
-    """Cimoc is not a registered institution of the submitter's head office (§1.7)."""
-    text, institution = record.text(BS, "Cimoc"), record.context.institution
-    if not text or institution is None:
-        return True
-    return record.context.registry.institution_ok(text, institution)
+institution_rule(BOOK, BS, "Cimoc")
 
 
 # --- update dates (§5) -------------------------------------------------------------------

@@ -23,6 +23,12 @@ from zhengxin.pboc.fields import utf16_length
 from zhengxin.pboc.idcheck import organisation_id_ok, personal_id_ok
 from zhengxin.pboc.record210 import ROOT_210, SEGMENTS_210
 from zhengxin.pboc.rules import Record, RuleBook
+from zhengxin.pboc.rules_common import (
+    institution_rule,
+    not_after_file_rule,
+    prefix_ok,
+    prefix_rule,
+)
 from zhengxin.pboc.segments import RECORD_TYPE_210
 
 B, C, D, E, F, G = (
@@ -280,40 +286,9 @@ _type_at("BLR012", "C1", "32")
 _type_at("BLR008", "R3", "40")
 
 
-def _prefix_rule(segment: str, tag: str) -> None:
-    def test(record: Record) -> bool:
-        return _prefix_ok(record, record.text(segment, tag))
-
-    test.__doc__ = (
-        f"{tag}'s first 14 characters must be a data-provider code of the submitting "
-        "institution (§1.7)."
-    )
-    BOOK.on_item(segment, tag, "ABE002")(test)
-
-
-def _prefix_ok(record: Record, text: str | None) -> bool:
-    institution = record.context.institution
-    if not text or institution is None:
-        return True
-    return record.context.registry.provider_ok(text[:14], institution)
-
-
-_prefix_rule(B, "AcctCode")
-
-
-@BOOK.on_item(B, "RptDate", "ABR001")
-def _not_after_file(record: Record) -> bool:
-    """RptDate is later than the file's creation date."""
-    return _not_after(record, B, "RptDate", record.context.file_date)
-
-
-@BOOK.on_item(B, "MngmtOrgCode", "ABE003")
-def _managing_institution(record: Record) -> bool:
-    """MngmtOrgCode is not a registered institution of the submitter's head office (§1.7)."""
-    text, institution = record.text(B, "MngmtOrgCode"), record.context.institution
-    if not text or institution is None:
-        return True
-    return record.context.registry.institution_ok(text, institution)
+prefix_rule(BOOK, B, "AcctCode")
+not_after_file_rule(BOOK, B)
+institution_rule(BOOK, B, "MngmtOrgCode")
 
 
 # --- C: basic information ----------------------------------------------------------------
@@ -514,7 +489,7 @@ _guarantor_item("MaxGuarMcc")
 @BOOK.on_element(D, "MaxGuarMcc", "ABE002")
 def _guarantee_contract_prefix(record: Record, element: Mapping[str, str]) -> bool:
     """MaxGuarMcc's first 14 characters must be a data-provider code of the submitter (§1.7)."""
-    return _prefix_ok(record, element.get("MaxGuarMcc"))
+    return prefix_ok(record, element.get("MaxGuarMcc"))
 
 
 # --- E, F: collateral, credit line -------------------------------------------------------
@@ -525,7 +500,7 @@ _group_rules(E, "CcNm", "CccInf", ("Ccc",))
 @BOOK.on_element(E, "Ccc", "ABE002")
 def _collateral_prefix(record: Record, element: Mapping[str, str]) -> bool:
     """Ccc's first 14 characters must be a data-provider code of the submitter (§1.7)."""
-    return _prefix_ok(record, element.get("Ccc"))
+    return prefix_ok(record, element.get("Ccc"))
 
 
-_prefix_rule(F, "Mcc")
+prefix_rule(BOOK, F, "Mcc")

@@ -64,7 +64,7 @@ from zhengxin.pboc.line import RawRecord, SegmentSpec
 from zhengxin.pboc.rules import ERROR_CAP, FileContext, Record, RuleBook
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
 from zhengxin.pboc.rules220 import BOOK as BOOK_220
-from zhengxin.pboc.rules220 import not_after_file_rule, prefix_rule
+from zhengxin.pboc.rules_common import not_after_file_rule, prefix_rule
 
 __all__ = [
     "BOOKS_CORRECTIONS",

@@ -23,7 +23,7 @@ from zhengxin.codes import SegmentMark210, SegmentMark220
 from zhengxin.pboc.errors import MULTI_ITEM_TAG, WRONG_TYPE
 from zhengxin.pboc.line import SegmentSpec
 from zhengxin.pboc.rules import Record, RuleBook
-from zhengxin.pboc.rules220 import not_after_file_rule, prefix_rule
+from zhengxin.pboc.rules_common import not_after_file_rule, prefix_rule
 from zhengxin.pboc.variants import (
     ACCOUNT_DELETION,
     ACCOUNT_ID_CHANGE,
