@@ -10,6 +10,7 @@ from zhengxin.codes.places import Country, Currency
 from zhengxin.codes.tables import (
     ACCOUNT_STATUSES,
     LENDER_QUERY_REASONS,
+    PARTY_ORGANISATION_ID_TYPES,
     REPAYMENT_MODES,
     REPAYMENT_STATUSES,
     AccountStatus,
@@ -64,6 +65,7 @@ from zhengxin.codes.tables import (
 __all__ = [
     "ACCOUNT_STATUSES",
     "LENDER_QUERY_REASONS",
+    "PARTY_ORGANISATION_ID_TYPES",
     "REPAYMENT_MODES",
     "REPAYMENT_STATUSES",
     "AccountStatus",

@@ -383,6 +383,16 @@ class OrganisationIdType(Code):
     TAXPAYER_LOCAL = ("42", "纳税人识别号（地税）")
 
 
+PARTY_ORGANISATION_ID_TYPES = frozenset(
+    {
+        OrganisationIdType.CREDIT_REFERENCE_CODE.value,
+        OrganisationIdType.UNIFIED_SOCIAL_CREDIT_CODE.value,
+        OrganisationIdType.ORGANISATION_CODE.value,
+    }
+)
+"""The only organisation ID types a related party or co-obligor may use: 10, 20, 30 (§9.14b)."""
+
+
 class ResponsibilityType(Code):
     """还款责任人类型 (§9.14c, dictionary 10394)."""
 

@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from zhengxin.codes import BusinessDetail
+from zhengxin.codes import (
+    PARTY_ORGANISATION_ID_TYPES,
+    AccountType,
+    BusinessDetail,
+    IdType,
+    ReportTimingCode,
+)
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
 from zhengxin.pboc.fields import utf16_length
 from zhengxin.pboc.idcheck import organisation_id_ok, personal_id_ok
@@ -54,10 +60,10 @@ BOOK = RuleBook(
     SEGMENTS_210,
     key_item=(B, "AcctCode"),
     acct_type_item=(B, "AcctType"),
-    acct_types=frozenset({"D1", "R1", "R2", "R3", "R4", "C1"}),
+    acct_types=frozenset(t.value for t in AccountType),
     item_order={C: _C_ORDER},
     timing_item=(B, "RptDateCode"),
-    timings=frozenset({"10", "20", "30", "31", "32", "40", "90"}),
+    timings=frozenset(t.value for t in ReportTimingCode),
 )
 """The rule book of record 210."""
 
@@ -313,17 +319,8 @@ def _business_detail(record: Record) -> bool:
     line, detail = record.value(C, "BusiLines"), record.text(C, "BusiDtlLines")
     if line is None or not detail:
         return True
-    return detail in _CHILDREN.get(line, ())
-
-
-_CHILDREN = {
-    "1": {"11", "12", "13", "21", "31", "32", "33", "41", "42", "51", "52", "53", "91", "99"},
-    "2": {"71", "81", "82"},
-    "3": {"61", "62", "63", "64"},
-    "4": {"92"},
-    "5": {"A1"},
-    "6": {"B1"},
-}
+    found = BusinessDetail._value2member_map_.get(detail)
+    return isinstance(found, BusinessDetail) and found.parent == line
 
 
 @BOOK.on_item(C, "OpenDate", "ABE007")
@@ -413,7 +410,7 @@ def _co_obligor_not_borrower(record: Record) -> bool:
     )
 
 
-_PERSON_ID_TYPES = frozenset({"1", "2", "5", "6", "8", "9", "10", "20", "A", "B", "C", "X"})
+_PERSON_ID_TYPES = frozenset(t.value for t in IdType)
 
 
 @BOOK.on_element(D, "ArlpName", "ABE001")
@@ -435,7 +432,7 @@ def _party_id_type(record: Record, element: Mapping[str, str]) -> bool:
     if kind == "1":
         return text in _PERSON_ID_TYPES
     if kind == "2":
-        return text in ("10", "20", "30")
+        return text in PARTY_ORGANISATION_ID_TYPES
     return True
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from zhengxin.codes import IdType
+from zhengxin.codes import PARTY_ORGANISATION_ID_TYPES, IdType
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
 from zhengxin.pboc.fields import utf16_length
 from zhengxin.pboc.idcheck import organisation_id_ok, personal_id_ok
@@ -48,7 +48,7 @@ BOOK = RuleBook(
 
 PERSON, ORGANISATION = "1", "2"
 _PERSON_ID_TYPES = frozenset(t.value for t in IdType)
-_ORGANISATION_ID_TYPES = frozenset({"10", "20", "30"})
+
 """Of §9.14b, a co-obligor organisation may use only these (BCE002)."""
 _PERSON_NAME_LENGTH, _PERSON_ID_LENGTH = 30, 20
 
@@ -170,7 +170,7 @@ def _co_obligor_id_type(record: Record, element: Mapping[str, str]) -> bool:
     if kind == PERSON:
         return text in _PERSON_ID_TYPES
     if kind == ORGANISATION:
-        return text in _ORGANISATION_ID_TYPES
+        return text in PARTY_ORGANISATION_ID_TYPES
     return True
 
 
