@@ -170,15 +170,17 @@ def resident_ids(draw: st.DrawFn, areas: tuple[str, ...] = _BORROWER_AREAS) -> s
 @st.composite
 def borrower_ids(draw: st.DrawFn) -> tuple[IdType, str]:
     """IDType and IDNum of a borrower, well formed for the type (ABE004); mostly resident IDs."""
-    kind = draw(st.sampled_from(["10"] * 6 + ["2", "5", "6", "1", "8", "9", "20", "A", "X"]))
+    kind = draw(
+        st.sampled_from(["10"] * 6 + ["1", "2", "5", "6", "8", "9", "20", "A", "B", "C", "X"])
+    )
     if kind == "10":
         number = draw(resident_ids())
     elif kind == "2":
         number = "CHN" + draw(st.from_regex(r"[0-9]{1,9}", fullmatch=True))
     elif kind == "5":
-        number = "H" + draw(st.from_regex(r"[0-9]{8}", fullmatch=True))
+        number = "H" + draw(st.from_regex(r"[0-9]{8}|[0-9]{10}", fullmatch=True))
     elif kind == "6":
-        number = draw(st.from_regex(r"[0-9]{10}", fullmatch=True))
+        number = draw(st.from_regex(r"[0-9]{10}(\([A-Z]\))?", fullmatch=True))
     else:
         number = draw(st.from_regex(r"[0-9]{6,18}", fullmatch=True))
     return IdType(kind), number
@@ -204,7 +206,7 @@ def _person_party_id(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
-def _organisation_id(draw: st.DrawFn) -> tuple[str, str]:
+def organisation_ids(draw: st.DrawFn) -> tuple[str, str]:
     """An organisation's ID of type 10 (中征码), 20 (USCC) or 30 (organisation code)."""
     kind = draw(st.sampled_from(["10", "20", "30"]))
     if kind == "30":
@@ -298,7 +300,7 @@ def related_party(draw: st.DrawFn) -> RelatedParty:
         cert_type, cert_num = draw(_person_party_id())
         name = draw(text_of(30))
     else:
-        cert_type, cert_num = draw(_organisation_id())
+        cert_type, cert_num = draw(organisation_ids())
         name = draw(text_of(80))
     arlp_type = draw(st.sampled_from(["1", "2", "9"]))
     if arlp_type == "2":

@@ -23,6 +23,14 @@ from datetime import date
 
 from hypothesis import strategies as st
 
+from tests.pboc.strategies import (
+    borrower_ids as subject_ids,
+)
+from tests.pboc.strategies import (
+    dates_between,
+    organisation_ids,
+    resident_ids,
+)
 from zhengxin.codes import (
     AgreementReportCode,
     AgreementStatus,
@@ -49,8 +57,6 @@ from zhengxin.codes import (
     SpecialEventType,
     TechnicalTitle,
 )
-from zhengxin.kernel.identity import ResidentId
-from zhengxin.pboc.idcheck import credit_code_check, make_uscc, org_code_check_char
 from zhengxin.pboc.record110 import (
     EMPLOYED,
     MARRIED,
@@ -101,9 +107,7 @@ def context(record_type: str) -> FileContext:
     return FileContext(record_type, FILE_DATE, INSTITUTION)
 
 
-_SUBJECT_AREAS = ("110105", "310115", "440305", "510107")
 _OTHER_AREAS = ("320102", "330106", "420102", "610113")
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _UNMARRIED = tuple(sorted(m.value for m in MaritalStatus if m.value not in MARRIED))
 _NOT_EMPLOYED = tuple(sorted(e.value for e in EmploymentStatus if e.value not in EMPLOYED))
 _NO_DEGREE_LEVELS = frozenset({"30", "40", "70", "80"})
@@ -145,11 +149,6 @@ def identifier(max_suffix: int = 46) -> st.SearchStrategy[str]:
     )
 
 
-def dates_between(low: date, high: date) -> st.SearchStrategy[date]:
-    """A date in ``[low, high]`` (both inclusive)."""
-    return st.dates(min_value=low, max_value=high)
-
-
 amounts = st.one_of(
     st.integers(min_value=0, max_value=1_000_000),
     st.integers(min_value=0, max_value=10**15 - 1),
@@ -157,31 +156,6 @@ amounts = st.one_of(
 
 
 # --- identities ---------------------------------------------------------------------------
-
-
-@st.composite
-def resident_ids(draw: st.DrawFn, areas: tuple[str, ...] = _SUBJECT_AREAS) -> str:
-    """A resident ID number (type 10) that passes GB 11643."""
-    birth = draw(dates_between(date(1940, 1, 1), date(2005, 12, 31)))
-    sequence = draw(st.integers(min_value=0, max_value=999))
-    return ResidentId.make(draw(st.sampled_from(areas)), birth, sequence).number
-
-
-@st.composite
-def subject_ids(draw: st.DrawFn) -> tuple[IdType, str]:
-    """IDType and IDNum of the customer, well formed for the type (ABE004)."""
-    kind = draw(st.sampled_from(["10"] * 5 + ["1", "2", "5", "6", "8", "9", "20", "A", "B", "C"]))
-    if kind == "10":
-        number = draw(resident_ids())
-    elif kind == "2":
-        number = "CHN" + draw(st.from_regex(r"[0-9]{1,9}", fullmatch=True))
-    elif kind == "5":
-        number = "H" + draw(st.from_regex(r"[0-9]{8}|[0-9]{10}", fullmatch=True))
-    elif kind == "6":
-        number = draw(st.from_regex(r"[0-9]{10}(\([A-Z]\))?", fullmatch=True))
-    else:
-        number = draw(st.from_regex(r"[0-9]{6,18}", fullmatch=True))
-    return IdType(kind), number
 
 
 @st.composite
@@ -200,27 +174,6 @@ def other_person_ids(draw: st.DrawFn) -> tuple[IdType, str]:
     else:
         number = "P" + draw(st.from_regex(r"[0-9]{8}", fullmatch=True))
     return IdType(kind), number
-
-
-@st.composite
-def usccs(draw: st.DrawFn) -> str:
-    """A unified social credit code that passes GB 32100."""
-    org8 = draw(st.text(alphabet=_USCC_CHARS, min_size=8, max_size=8))
-    area = draw(st.sampled_from(_OTHER_AREAS))
-    return make_uscc("91" + area + org8 + org_code_check_char(org8))
-
-
-@st.composite
-def organisation_ids(draw: st.DrawFn) -> tuple[str, str]:
-    """An organisation's ID of type 10 (中征码), 20 (USCC) or 30 (organisation code)."""
-    kind = draw(st.sampled_from(["10", "20", "30"]))
-    if kind == "30":
-        first8 = draw(st.from_regex(r"[0-9A-Z]{8}", fullmatch=True))
-        return kind, first8 + org_code_check_char(first8)
-    if kind == "20":
-        return kind, draw(usccs())
-    first14 = draw(st.from_regex(r"[0-9A-Z]{14}", fullmatch=True))
-    return kind, first14 + credit_code_check(first14)
 
 
 # --- record 110 ---------------------------------------------------------------------------
