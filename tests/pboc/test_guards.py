@@ -7,8 +7,11 @@ names the section of ``pboc-records.md`` that decides it.
 from datetime import date
 from pathlib import Path
 
+from zhengxin.codes import SegmentMark210, SegmentMark220
 from zhengxin.pboc.record110 import SAMPLE_LINE as LINE_110
+from zhengxin.pboc.record210 import SEGMENTS_210
 from zhengxin.pboc.record220 import SAMPLE_LINE as LINE_220
+from zhengxin.pboc.record220 import SEGMENTS_220
 from zhengxin.pboc.rules import FileContext, Record
 from zhengxin.pboc.validator import BOOKS, check_line
 from zhengxin.pboc.variants import SAMPLES
@@ -87,3 +90,9 @@ def test_each_book_raises_as_many_distinct_codes_as_the_reference_counts() -> No
     counted = {"110": 22, "210": 68, "220": 17, "212": 48, "222": 17}
     counted |= {"211": 6, "221": 6, "213": 8, "223": 8, "214": 5, "224": 5, "215": 8}
     assert {kind: len(book.codes()) for kind, book in BOOKS.items()} == counted
+
+
+def test_the_segment_tables_carry_the_marks_and_names_of_the_manage_dictionaries() -> None:
+    # §9.39: the segment marks a correction (212/222) or a deletion (213/223) names.
+    assert {s.mark: s.name for s in SEGMENTS_210} == SegmentMark210.table()
+    assert {s.mark: s.name for s in SEGMENTS_220} == SegmentMark220.table()

@@ -224,14 +224,7 @@ def answer(result: IngestResult, folder: Path, created: datetime) -> Path:
     reports records the store does not hold.
     """
     original = FileName.parse(result.file_name)
-    rejected = (
-        RejectedRecord(
-            r.line,
-            tuple(FeedbackError(e.code, f"{e.tag}: {e.message}") for e in r.errors),
-            r.text,
-        )
-        for r in result.rejections
-    )
+    rejected = (RejectedRecord.of(r.line, r.errors, r.text) for r in result.rejections)
     return write_feedback(folder, original, created, result.accepted, rejected)
 
 

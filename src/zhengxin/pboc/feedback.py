@@ -35,6 +35,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from zhengxin.kernel.errors import Conflict, FileRejected, InvalidInput, NotFound
+from zhengxin.pboc.errors import RecordError
 from zhengxin.pboc.fields import FIRST_YEAR, LAST_YEAR, FieldSpec, ValueProblem, item, preprocess
 from zhengxin.pboc.fields import utf16_length as _units
 from zhengxin.pboc.header import BAD_HEADER, BAD_NAME, FileName, china_wall_clock
@@ -127,6 +128,13 @@ class RejectedRecord:
             raise InvalidInput(MISSING, f"the rejected record {self.position} has no ErrInf")
         if not self.line:
             raise InvalidInput(BLANK, f"the rejected record {self.position} has an empty line")
+
+    @classmethod
+    def of(cls, position: int, errors: Iterable[RecordError], line: str) -> RejectedRecord:
+        """The feedback entry of a record the validator rejected: each error as its code and
+        ``tag: message``."""
+        found = tuple(FeedbackError(e.code, f"{e.tag}: {e.message}") for e in errors)
+        return cls(position, found, line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from zhengxin.pboc.compiled import compile_walk
+from zhengxin.pboc.compiled import compile_walk, slow_item
 from zhengxin.pboc.errors import (
     BLANK,
     MISSING,
@@ -539,26 +539,10 @@ class RuleBook:
             return None
         if spec.const is not None:
             return text
-        if spec.table_by is not None and spec.kind is Kind.CODE and spec.table_by(record) is None:
+        valid = spec.table_by(record) if spec.table_by is not None else None
+        if valid is None and spec.table_by is not None and spec.kind is Kind.CODE:
             return text  # the table depends on what is undecided: no table check (§1.4)
-        try:
-            value = parse_text(spec, text)
-        except ValueProblem as problem:
-            record.report(problem.code, segment, spec.tag, text, problem.message)
-            return None
-        table_by = spec.table_by
-        if table_by is not None:
-            valid = table_by(record)
-            if valid is not None and text not in valid:
-                record.report(
-                    WRONG_TYPE,
-                    segment,
-                    spec.tag,
-                    text,
-                    f"{spec.tag} ({spec.name}) {text!r} is not a code for this account type; "
-                    f"valid: {', '.join(sorted(valid))}",
-                )
-        return value
+        return slow_item(record, segment, spec, text, valid, parse_text)
 
 
 class _ElementView:

@@ -224,11 +224,7 @@ def feedback_for(check: FileCheck, directory: Path, created: datetime) -> Path:
         errors = [FeedbackError(e.code, e.message) for e in check.file_errors]
         return write_feedback(directory, check.name, created, 0, (), errors)
     rejected = (
-        RejectedRecord(
-            result.line,
-            tuple(FeedbackError(e.code, f"{e.tag}: {e.message}") for e in result.errors),
-            result.text,
-        )
+        RejectedRecord.of(result.line, result.errors, result.text)
         for result in check.records()
         if result.errors
     )
