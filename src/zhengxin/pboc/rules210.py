@@ -99,10 +99,14 @@ def _status_is(record: Record, segment: str, *codes: str) -> bool:
     return record.text(segment, "RpyStatus") in codes
 
 
+_ZERO_OK = frozenset({None, "", "0"})
+"""Texts a zero check accepts: absent or blank (vacuous, §1.3) or exactly ``0`` (string
+equality, §4.6 item 1: ``00`` fails)."""
+
+
 def _zero(record: Record, segment: str, tag: str) -> bool:
-    """The text is ``0`` (string equality, §4.6 item 1), or absent/blank (vacuous)."""
-    text = record.text(segment, tag)
-    return not text or text == "0"
+    """The zero check of §4.6 item 1 on one item."""
+    return record.text(segment, tag) in _ZERO_OK
 
 
 def _not_before(record: Record, segment: str, tag: str, other: date | None, days: int = 0) -> bool:

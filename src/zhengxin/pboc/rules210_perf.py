@@ -18,6 +18,7 @@ from zhengxin.pboc.rules210 import (
     _CLOSED_H,
     _CLOSED_J,
     _OVERDUE,
+    _ZERO_OK,
     BOOK,
     B,
     C,
@@ -35,9 +36,6 @@ from zhengxin.pboc.rules210 import (
 )
 
 __all__ = ["BOOK"]
-
-_ZERO_OK = frozenset({None, "", "0"})
-"""Texts a zero check accepts: absent or blank (vacuous, §1.3) or exactly ``0`` (§4.6)."""
 
 
 def _number(record: Record, segment: str, tag: str) -> int | None:
