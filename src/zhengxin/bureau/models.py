@@ -34,6 +34,12 @@ class Institution(BureauBase):
     kind: Mapped[str] = mapped_column(String(20))
     may_submit: Mapped[bool] = mapped_column(Boolean)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record_types: Mapped[str] = mapped_column(
+        String(100), default="", doc="the record types it may submit, comma-separated"
+    )
+    head_office: Mapped[str | None] = mapped_column(
+        String(14), nullable=True, doc="the head office's code, for a branch (§1.7)"
+    )
 
 
 class Submission(BureauBase):
@@ -50,6 +56,7 @@ class Submission(BureauBase):
     record_count: Mapped[int] = mapped_column(Integer)
     accepted_count: Mapped[int] = mapped_column(Integer)
     rejected_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), default="", doc="of the file's bytes")
 
 
 class Subject(BureauBase):
@@ -122,4 +129,110 @@ class AccountMonth(BureauBase):
     repaid_yuan: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     last_repayment_date: Mapped[date] = mapped_column(Date)
     close_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class SubjectInfo(BureauBase):
+    """A person's basic information (record 110) as one institution last reported it."""
+
+    __tablename__ = "subject_info"
+    __table_args__ = (UniqueConstraint("subject_id", "institution_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    institution_code: Mapped[str] = mapped_column(ForeignKey("institution.code"))
+    report_date: Mapped[date] = mapped_column(Date)
+    report_timing: Mapped[str] = mapped_column(String(2))
+    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    nation: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    cell_phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    marital_status: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    education: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    degree: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    employment_status: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    employer: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    occupation: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    residence_status: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    residence_address: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    mailing_address: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    annual_income_yuan: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class Agreement(BureauBase):
+    """A credit agreement (record 220) as last reported, keyed by (institution, contract code)."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (UniqueConstraint("institution_code", "contract_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_code: Mapped[str] = mapped_column(ForeignKey("institution.code"))
+    contract_code: Mapped[str] = mapped_column(String(60))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    report_date: Mapped[date] = mapped_column(Date)
+    report_timing: Mapped[str] = mapped_column(String(2))
+    limit_type: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    revolving: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    limit_yuan: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expiry_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class AccountEvent(BureauBase):
+    """A non-monthly performance report (segment J, e.g. code 40 recovery of overdue amounts),
+    one per account and report date."""
+
+    __tablename__ = "account_event"
+    __table_args__ = (UniqueConstraint("account_id", "report_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    report_date: Mapped[date] = mapped_column(Date)
+    report_timing: Mapped[str] = mapped_column(String(2))
+    account_status: Mapped[str] = mapped_column(String(2))
+    balance_yuan: Mapped[int] = mapped_column(BigInteger)
+    five_category: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    five_category_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    repayment_status: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    remaining_periods: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    overdue_periods: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    overdue_total_yuan: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_repayment_yuan: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_repayment_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    close_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class SpecialEvent(BureauBase):
+    """A special event (record 215) on an account: its type, month and whether in force."""
+
+    __tablename__ = "special_event"
+    __table_args__ = (UniqueConstraint("account_id", "event_type", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    event_type: Mapped[str] = mapped_column(String(2))
+    month: Mapped[date] = mapped_column(Date)
+    effective: Mapped[bool] = mapped_column(Boolean)
+    report_date: Mapped[date] = mapped_column(Date)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class CodeChange(BureauBase):
+    """An identifier change (record 211 for accounts, 221 for agreements): the old code may not
+    be reported again (ABE012)."""
+
+    __tablename__ = "code_change"
+    __table_args__ = (UniqueConstraint("institution_code", "kind", "old_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_code: Mapped[str] = mapped_column(ForeignKey("institution.code"))
+    kind: Mapped[str] = mapped_column(String(10), doc="account or agreement")
+    old_code: Mapped[str] = mapped_column(String(60))
+    new_code: Mapped[str] = mapped_column(String(60))
+    changed_on: Mapped[date] = mapped_column(Date)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
