@@ -10,13 +10,13 @@ its errors returned as values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from zhengxin.bureau.models import Account, AccountMonth, Subject, Submission
+from zhengxin.bureau.outcome import IngestResult, Rejection
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.kernel.clock import Clock
 from zhengxin.kernel.errors import FileRejected, ZhengxinError
@@ -36,32 +36,6 @@ from zhengxin.pboc.rules import FileContext, SameInstitution
 from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A rejected record: its line in the file, every error found in it, and the line itself
-    (the feedback file returns it verbatim)."""
-
-    line: int
-    account_code: str
-    errors: tuple[RecordError, ...]
-    text: str = ""
-
-
-@dataclass(slots=True)
-class IngestResult:
-    """What became of a submission file."""
-
-    file_name: str
-    records: int = 0
-    accepted: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    duplicate: bool = False
-
-    @property
-    def rejected(self) -> int:
-        return len(self.rejections)
 
 
 class Ingestor:

@@ -23,8 +23,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.ingest import Ingestor, IngestResult, answer
+from zhengxin.bureau.ingest import Ingestor, answer
 from zhengxin.bureau.models import BureauBase
+from zhengxin.bureau.outcome import IngestResult
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.bureau.report import ReportService
 from zhengxin.furnishing.service import Furnisher, HeldBack
