@@ -78,7 +78,7 @@ def _record_types(kind: InstitutionKind, asked: Sequence[str] | None) -> tuple[s
     return tuple(t for t in ALL_RECORD_TYPES if t in asked)
 
 
-ALL_RECORD_TYPES = ("110", "210", "211", "212", "213", "214", "215")
+ALL_RECORD_TYPES: tuple[str, ...] = ("110", "210", "211", "212", "213", "214", "215")
 ALL_RECORD_TYPES += ("220", "221", "222", "223", "224")
 
 
