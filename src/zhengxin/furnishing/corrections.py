@@ -1,0 +1,261 @@
+"""Reading the bureau's answer: for each rejected record, the remedy the interface provides, or
+a report that a person must act.
+
+A rejected record never reached the bureau's history, so the ledger, which is the source of
+truth, decides what to send instead. The remedy depends on what the bureau objected to:
+
+* **superseded** (BLR027): the bureau already holds a later report of that month. Nothing to
+  send.
+* **unknown account** (BLR004, BLR005): the bureau has not met the account, so its first
+  record must carry the opening segments. Send the account's first report (code 31, with the
+  basic-information, credit-line and monthly segments) at the last month end, then the record
+  itself.
+* **another type on file** (BLR019): the bureau holds the account under a different account
+  type, and a 212 correction may not change AcctType (§7.2). Delete the account whole (214) and
+  send its history again from the ledger: the opening (10), then every month end (30).
+* **any other rule**: rebuild the record from the ledger. If the rebuilt record passes every
+  rule and differs from the one refused, re-send it: the fault was in the export. If the
+  ledger gives the same record back, or a record that still breaks a rule, the fault is in the
+  lender's own data (a customer's ID number, a name), and only a person can fix it.
+* **a retired code** (ABE012) or **nothing after closure** (BLR020): only a person can decide.
+
+Corrections of records the bureau *accepted* are built here too: :func:`base_correction` (212
+for the base segment, when the lender corrects a customer's name or ID) and
+:func:`identifier_change` (211, when the lender renumbers an account).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from zhengxin.codes import AccountType, IdType, ReportTimingCode
+from zhengxin.kernel.clock import add_months, month_end
+from zhengxin.pboc import AccountRecord, FileContext, RejectedRecord, check_line
+from zhengxin.pboc.corrections import AccountCorrection, BaseCorrection
+from zhengxin.pboc.errors import RecordUnreadable
+from zhengxin.pboc.record210 import parse_line
+from zhengxin.pboc.variants import AccountDeletion, AccountIdChange
+
+BASE = "AcctBsSgmt"
+SUPERSEDED = frozenset({"BLR027"})
+UNKNOWN_ACCOUNT = frozenset({"BLR004", "BLR005"})
+OTHER_TYPE = frozenset({"BLR019"})
+PERSON_ONLY = {
+    "ABE012": "the bureau retired this account code by an identifier change (211); report the "
+    "account under its new code",
+    "BLR020": "the bureau holds the account as closed; a record after closure is refused. "
+    "Check whether the account was closed in error (then delete and re-send it, 214)",
+}
+
+
+class Remedy(StrEnum):
+    RESEND = "resend"
+    FIRST_REPORT = "first_report"
+    DELETE_AND_RESEND = "delete_and_resend"
+    NOTHING = "nothing"
+    PERSON = "person"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What to do about one rejected record."""
+
+    position: int
+    account_code: str
+    codes: tuple[str, ...]
+    remedy: Remedy
+    reason: str
+    records: tuple[AccountRecord, ...] = ()
+    deletions: tuple[AccountDeletion, ...] = ()
+
+    def describe(self) -> str:
+        """One line for the furnisher's operator."""
+        codes = ",".join(self.codes)
+        account = self.account_code or "(no account code)"
+        return f"line {self.position}: {account} [{codes}] {self.remedy.value}: {self.reason}"
+
+
+class Rebuilder(Protocol):
+    """The furnisher's view of its ledger: the record it would send for an account."""
+
+    def rebuild(self, account_code: str, timing: str, report_date: date) -> AccountRecord | None:
+        """The record for ``account_code`` with ``timing`` at ``report_date``, or ``None`` when
+        the lender holds no such account."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    account_code: str
+    timing: str
+    report_date: date | None
+
+
+def _refused(line: str) -> _Refused | None:
+    try:
+        raw = parse_line(line)
+    except RecordUnreadable:
+        return None
+    code = raw.value(BASE, "AcctCode") or ""
+    timing = raw.value(BASE, "RptDateCode") or ""
+    try:
+        when = date.fromisoformat(raw.value(BASE, "RptDate") or "")
+    except ValueError:
+        when = None
+    return _Refused(code, timing, when)
+
+
+def remedies(
+    rejected: Iterable[RejectedRecord], rebuilder: Rebuilder, context: FileContext
+) -> Iterator[Verdict]:
+    """The remedy for each rejected record of a feedback file, in the file's order.
+
+    ``context`` is the file the remedies will go out in (its date and institution), against
+    which every rebuilt record is checked before it is proposed.
+    """
+    for record in rejected:
+        yield verdict(record, rebuilder, context)
+
+
+def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) -> Verdict:
+    """The remedy for one rejected record (see the module's docstring)."""
+    codes = tuple(dict.fromkeys(e.code for e in record.errors))
+    found = set(codes)
+    refused = _refused(record.line)
+    if refused is None or not refused.account_code or refused.report_date is None:
+        return Verdict(
+            record.position,
+            refused.account_code if refused else "",
+            codes,
+            Remedy.PERSON,
+            "the refused line cannot be read back to an account and date; "
+            "find it in the submission file and fix the export",
+        )
+    code, when = refused.account_code, refused.report_date
+
+    def person(reason: str) -> Verdict:
+        return Verdict(record.position, code, codes, Remedy.PERSON, reason)
+
+    if found <= SUPERSEDED:
+        return Verdict(
+            record.position,
+            code,
+            codes,
+            Remedy.NOTHING,
+            "the bureau holds a later report of that month; nothing to send",
+        )
+    for known, reason in PERSON_ONLY.items():
+        if known in found:
+            return person(reason)
+    if found & OTHER_TYPE:
+        history = _history(rebuilder, code, when, context)
+        if history is None:
+            return person("the ledger cannot give this account's whole history again")
+        return Verdict(
+            record.position,
+            code,
+            codes,
+            Remedy.DELETE_AND_RESEND,
+            f"the bureau holds {code} under another account type; delete it whole and send "
+            f"its {len(history)} records again",
+            history,
+            (AccountDeletion(del_rec_code=code),),
+        )
+    if found & UNKNOWN_ACCOUNT:
+        first = _first_report(rebuilder, code, when, context)
+        if first is None:
+            return person("the ledger cannot give this account's first report")
+        return Verdict(
+            record.position,
+            code,
+            codes,
+            Remedy.FIRST_REPORT,
+            "the bureau has not met this account; send its first report (31) and the record",
+            first,
+        )
+    rebuilt = rebuilder.rebuild(code, refused.timing, when)
+    if rebuilt is None:
+        return person(f"the lender holds no account {code}; the export invented it")
+    line = rebuilt.to_line()
+    errors = check_line(line, "210", context)
+    if errors:
+        listed = "; ".join(f"{e.code} {e.tag}: {e.message}" for e in errors)
+        return person(f"the ledger's own record for {code} breaks the rules: {listed}")
+    if line == record.line:
+        return person(
+            f"the ledger gives the same record back; the bureau's objection "
+            f"({', '.join(codes)}) needs the lender's data for {code} checked by a person"
+        )
+    return Verdict(
+        record.position,
+        code,
+        codes,
+        Remedy.RESEND,
+        "rebuilt from the ledger; it passes every rule",
+        (rebuilt,),
+    )
+
+
+def _first_report(
+    rebuilder: Rebuilder, code: str, when: date, context: FileContext
+) -> tuple[AccountRecord, ...] | None:
+    last = month_end(add_months(when.replace(day=1), -1)) if when != month_end(when) else when
+    first = rebuilder.rebuild(code, ReportTimingCode.FIRST_MONTHLY.value, last)
+    if first is None or check_line(first.to_line(), "210", context):
+        return None
+    out = [first]
+    if when > last:
+        record = rebuilder.rebuild(code, ReportTimingCode.MONTHLY.value, when)
+        if record is not None:
+            out.append(record)
+    return tuple(out)
+
+
+def _history(
+    rebuilder: Rebuilder, code: str, through: date, context: FileContext
+) -> tuple[AccountRecord, ...] | None:
+    """The account's life again as the ledger tells it: the opening, then each month end up
+    to ``through``."""
+    probe = rebuilder.rebuild(code, ReportTimingCode.FIRST_MONTHLY.value, month_end(through))
+    if probe is None or probe.basic_info is None:
+        return None
+    opened = probe.basic_info.open_date
+    out: list[AccountRecord] = []
+    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, opened)
+    if opening is not None:
+        out.append(opening)
+    month = opened.replace(day=1)
+    while month_end(month) <= month_end(through):
+        record = rebuilder.rebuild(code, ReportTimingCode.MONTHLY.value, month_end(month))
+        if record is not None:
+            out.append(record)
+        month = add_months(month, 1)
+    if not out or any(check_line(r.to_line(), "210", context) for r in out):
+        return None
+    return tuple(out)
+
+
+def base_correction(record: AccountRecord, name: str, id_type: str, id_num: str) -> str:
+    """A 212 correcting the base segment of an account the bureau holds (the lender corrected
+    the customer's name or ID), dated the account's latest report as §7.2 requires."""
+    base = record.base
+    correction = AccountCorrection(
+        mod_rec_code=base.acct_code,
+        rpt_date=base.rpt_date,
+        acct_type=AccountType(base.acct_type),
+        segment=BaseCorrection(
+            name=name,
+            id_type=IdType(id_type),
+            id_num=id_num,
+            mngmt_org_code=base.mngmt_org_code,
+        ),
+    )
+    return correction.to_line()
+
+
+def identifier_change(old: str, new: str) -> str:
+    """A 211: the account the bureau knows as ``old`` is now ``new``."""
+    return AccountIdChange(od_bnes_code=old, nw_bnes_code=new).to_line()
