@@ -17,7 +17,8 @@ def test_the_demo_prints_a_report_with_the_grid(tmp_path: Path) -> None:
     assert "个人信用报告" in result.output
     assert "24-month repayment grid" in result.output
     assert "ABH005" in result.output  # the forged file is refused
-    assert (tmp_path / "demo" / "bureau.sqlite3").exists()
+    assert (tmp_path / "demo" / "crc.sqlite3").exists()
+    assert (tmp_path / "demo" / "baihang.sqlite3").exists()
 
 
 def test_a_report_for_a_mistyped_id_number_is_a_clear_error(tmp_path: Path) -> None:
@@ -57,4 +58,5 @@ def test_a_demo_shorter_than_the_upgrade_runs_and_says_so(tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     assert "after the simulated months" in result.output
-    assert (tmp_path / "demo" / "outbox" / "feedback").is_dir()  # every ingested file was answered
+    # every ingested file was answered, by the bureau it went to
+    assert (tmp_path / "demo" / "outbox" / "CRC" / "feedback").is_dir()

@@ -1,7 +1,8 @@
-"""The whole chain: the lender's books, 210 files, the bureau's history and the report.
+"""The whole chain: the lender's books, 110/220/210 files, the bureaus' history and the report.
 
-The demo's people live 24 months; every month of every account the bureau holds must equal
-what the lender's ledger says about that month, and the stories show in the grids.
+The demo's people live 24 months; every month of every account the national bureau holds must
+equal what the lender's ledger says about that month, the stories show in the grids, and each
+person's records reach exactly the bureaus their authorization names.
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import Backend
 from zhengxin.bureau.render import report_text
 from zhengxin.bureau.report import ReportService
 from zhengxin.kernel.clock import add_months
 from zhengxin.kernel.db import unit_of_work
+from zhengxin.kernel.errors import NotFound
+from zhengxin.lender.models import FurnishedFile
 from zhengxin.lender.service import LenderService
+from zhengxin.pboc import check_file
 from zhengxin.simulation.world import World
 
 START = date(2024, 1, 1)
@@ -24,7 +29,8 @@ START = date(2024, 1, 1)
 @pytest.fixture(scope="module")
 def world(module_backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> World:
     outbox = tmp_path_factory.mktemp("outbox")
-    w = World.on(module_backend.engine("lender"), module_backend.engine("bureau"), outbox, START)
+    bureaus = {code: module_backend.engine(code.lower()) for code in ("CRC", "BAIHANG")}
+    w = World.on(module_backend.engine("lender"), bureaus, outbox, START)
     files = []
     w.run_until(date(2025, 12, 31), lambda month: files.extend(month.files))
     assert files, "the lender furnished nothing"
@@ -100,3 +106,43 @@ def test_the_report_reads_as_text(world: World) -> None:
     assert world.id_number(person) not in text  # the ID is masked
     assert "R1 循环贷账户" in text
     assert "24-month repayment grid" in text
+
+
+def test_each_person_reaches_exactly_the_bureaus_they_authorized(world: World) -> None:
+    assert sorted(world.crc_only) == ["dormant"]  # 赵敏 signed the version naming the CRC alone
+    for person in world.people:
+        id_number = world.id_number(person)
+        for bureau, engine in world.bureaus.items():
+            expected = bureau == "CRC" or person.key not in world.crc_only
+            with unit_of_work(engine) as session:
+                try:
+                    ReportService(session, world.clock).report_for(id_number)
+                    known = True
+                except NotFound:
+                    known = False
+            assert known == expected, (person.name, bureau)
+            sent = any(
+                id_number in path.read_text(encoding="utf-8")
+                for path in world.bureau_outbox(bureau).glob("*.txt")
+            )
+            assert sent == expected, (person.name, bureau)
+
+
+def test_every_file_passes_every_rule_and_a_day_opens_with_its_110_and_220(world: World) -> None:
+    order = {"110": 0, "220": 1, "210": 2}
+    with unit_of_work(world.lender_engine) as session:
+        written = session.scalars(select(FurnishedFile).order_by(FurnishedFile.id)).all()
+        by_day: dict[tuple[str, date], list[str]] = {}
+        for row in written:
+            by_day.setdefault((row.bureau, row.file_date), []).append(row.record_type)
+    assert {row.bureau for row in written} == set(world.bureaus)
+    assert {row.record_type for row in written} == set(order)
+    for (bureau, day), kinds in by_day.items():
+        ranks = [order[kind] for kind in kinds]
+        assert ranks == sorted(ranks), (bureau, day, kinds)
+    for bureau in world.bureaus:
+        paths = sorted(world.bureau_outbox(bureau).glob("*.txt"))
+        assert len(paths) == sum(1 for row in written if row.bureau == bureau)
+        for path in paths:
+            check = check_file(path)
+            assert check.ok and all(not result.errors for result in check.records()), path.name

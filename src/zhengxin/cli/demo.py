@@ -44,9 +44,12 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
     console.print(
         f"Lender {LENDER_NAME} ({LENDER_CODE}) runs a Huabei-like revolving line "
         "(R1, bill day 1st, due 10th, minimum 10 %).\n"
-        f"One bureau, its own database. Clock fixed at {start}; {months} months simulated.\n"
+        "Two bureaus, each its own database: the national one (CRC) and a market bureau "
+        f"(Baihang). Clock fixed at {start}; {months} months simulated.\n"
         f"The lender reports nobody without a signed 《{DOCUMENT_TITLE}》. The seven sign it "
-        "when they open; the crowd meets it as a service upgrade:\n"
+        "when they open; the crowd meets it as the service upgrade below. Its version 2 "
+        "names the CRC alone: 赵敏 and about a quarter of the crowd sign that one, and "
+        "Baihang never hears of them.\n"
         f"  campaign {plan.code}: notice {plan.notice_on}, deadline {plan.deadline}, rollout "
         + ", ".join(f"{percent} % from {day}" for day, percent in plan.stages)
         + ".\n  A late-reached person gets the same grace as the first cohort; after their "
@@ -97,8 +100,9 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
             str(held[NO_AUTHORIZATION]),
             str(held[NOTICE_PENDING]),
         )
-        if not first_file and summary.files:
-            first_file.append(world.outbox / summary.files[0][0])
+        accounts = [name for name, _ in summary.files if _record_type(name) == "210"]
+        if not first_file and accounts:
+            first_file.append(world.outbox / accounts[0])
 
     last_day = add_months(start, months) - timedelta(days=1)
     world.run_until(last_day, on_month)
@@ -116,7 +120,10 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
             break
         refuse_a_lying_file(console, world, first_file[0])
         check_every_file(console, world)
-        largest = max(world.outbox.glob("*.txt"), key=lambda path: path.stat().st_size)
+        largest = max(
+            (p for p in _submissions(world) if _record_type(p.name) == "210"),
+            key=lambda path: path.stat().st_size,
+        )
         answer_a_broken_file(console, world, largest)
 
     with unit_of_work(world.bureau_engine) as session:
@@ -165,7 +172,8 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
                 console.print(Rule(f"Credit report of {p.name}: {p.story}"))
                 console.print(report_renderable(reports.report_for(world.id_number(p))))
     console.print(
-        f"\nDatabases and files are in {folder}/ (lender.sqlite3, bureau.sqlite3, outbox/)."
+        f"\nDatabases and files are in {folder}/ (lender.sqlite3, crc.sqlite3, "
+        "baihang.sqlite3, outbox/<BUREAU>/)."
     )
 
 
@@ -189,7 +197,7 @@ def refuse_a_lying_file(console: Console, world: World, source: Path) -> None:
 
 def check_every_file(console: Console, world: World) -> None:
     """Every file the lender furnished, checked against every rule of the interface."""
-    files = sorted(world.outbox.glob("*.txt"))
+    files = _submissions(world)
     records = passed = 0
     codes: Counter[str] = Counter()
     for path in files:
@@ -201,16 +209,17 @@ def check_every_file(console: Console, world: World) -> None:
         codes.update(e.code for e in check.file_errors)
     console.print(Rule("The 二代 interface: every furnished file against every rule"))
     console.print(
-        f"{len(files)} files, {records} records: {passed} pass all the rules of record 210 "
-        f"(§3-§4: segments by report-timing code and account type, items, codes, dates, "
-        f"amounts), {records - passed} do not"
+        f"{len(files)} files, {records} records: {passed} pass all the rules of records 110, "
+        f"220 and 210 (§3-§6: segments by report-timing code and account type, items, codes, "
+        f"dates, amounts), {records - passed} do not"
         + (f" ({', '.join(f'{c} x{n}' for c, n in codes.most_common())})" if codes else "")
         + ".\n(`zhengxin pboc validate FILE` checks one file; `--json` for machines.)"
     )
-    answers = sorted((world.outbox / "feedback").glob("*.txt"))
+    answers = sorted(world.outbox.glob("*/feedback/*.txt"))
     flags = Counter(path.stem[-1] for path in answers)
     console.print(
-        f"The bureau answered each file with its feedback file: {len(answers)} in outbox/feedback/ "
+        "Each bureau answered each file with its feedback file: "
+        f"{len(answers)} in outbox/<BUREAU>/feedback/ "
         f"({', '.join(f'flag {flag}: {n}' for flag, n in sorted(flags.items()))})."
     )
 
@@ -235,7 +244,7 @@ def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
         f"\nA hand-edited copy, {path.name}: record 1 with the balance written '5,000', "
         "record 3 without its LatRpyDate. The bureau's answer:"
     )
-    answers = world.outbox / "feedback"
+    answers = world.bureau_outbox("CRC") / "feedback"
     answer = feedback_for(check_file(path), answers, created + timedelta(minutes=5))
     feedback = read_feedback(answer)
     header = feedback.header
@@ -249,6 +258,15 @@ def answer_a_broken_file(console: Console, world: World, source: Path) -> None:
     console.print(
         "  The furnisher corrects those two records and sends them again; the others landed."
     )
+
+
+def _submissions(world: World) -> list[Path]:
+    """Every file the lender furnished, to every bureau."""
+    return sorted(p for p in world.outbox.glob("*/*.txt"))
+
+
+def _record_type(name: str) -> str:
+    return FileName.parse(Path(name).name).record_type
 
 
 def upgrade_plan(start: date) -> CampaignPlan:

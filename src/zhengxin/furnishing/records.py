@@ -1,4 +1,12 @@
-"""From the lender's line and month facts to a record 210 (个人借贷账户信息记录).
+"""From the lender's accounts and month facts to records 210 (个人借贷账户信息记录).
+
+An account is a revolving line (R1) or a cash loan drawn under it (R4, see
+:mod:`zhengxin.furnishing.loans`); both are described by a :class:`ReportedAccount`, whose
+records differ only in their basic-information (C) segment. Which segments a record carries
+follows §4.1: an opening (10) and a first month-end report (31) carry C, F and H; a month-end
+report (30) and a closure (20, 32) carry H, and C and F as well when the bureau has never met
+the account (the first report of an account must carry what an opening carries, §4.5
+BLR004/BLR005); a recovery (40) carries J alone.
 
 Amounts: the lender keeps fen, the interface whole yuan. Every amount is converted by
 :func:`to_yuan`, which rounds *up* to the next whole yuan, so a record never reports less than
@@ -8,17 +16,20 @@ is owed: a debt of ¥0.40 past due is reported as 1, keeping "overdue ⇒ overdu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
 from zhengxin.codes import (
     AccountStatus,
+    AccountType,
     AssetTransferFlag,
     Currency,
     FundSource,
     IdType,
     LoanForm,
     OtherRepayGuarantee,
+    RepaymentStatus,
     ReportTimingCode,
 )
 from zhengxin.kernel.money import Money, Rounding
@@ -31,9 +42,12 @@ from zhengxin.pboc import (
     BasicInfoSegment,
     CreditLineSegment,
     MonthlySegment,
+    NonMonthlySegment,
 )
 
 REPORTING_ROUNDING = Rounding.UP
+CLOSURES = (ReportTimingCode.CLOSED, ReportTimingCode.CLOSED_AT_MONTH_END)
+"""The report-timing codes that end an account (账户关闭, 月结日账户关闭)."""
 
 
 def to_yuan(fen: int) -> int:
@@ -46,45 +60,35 @@ def to_yuan(fen: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportedLine:
-    """Everything about one line that its records repeat: the line, its holder and terms."""
+class ReportedAccount:
+    """Everything an account's records repeat: its code and type, its holder, its terms (the
+    basic-information segment C) and the credit agreement it draws on (the F segment's Mcc)."""
 
-    line: CreditLine
+    code: str
+    account_type: AccountType
     subject: Subject
-    product: RevolvingProduct
     institution: str
-    line_due_date: date
+    agreement_code: str
+    terms: BasicInfoSegment
+
+    @property
+    def opened_on(self) -> date:
+        return self.terms.open_date
 
 
-def base_segment(ctx: ReportedLine, report_date: date, timing: ReportTimingCode) -> BaseSegment:
-    return BaseSegment(
-        acct_type=ctx.product.account_type,
-        acct_code=ctx.line.account_code,
-        rpt_date=report_date,
-        rpt_date_code=timing,
-        name=ctx.subject.name,
-        id_type=IdType(ctx.subject.id_type),
-        id_num=ctx.subject.id_number,
-        mngmt_org_code=ctx.institution,
-    )
-
-
-def basic_info_segment(ctx: ReportedLine) -> BasicInfoSegment:
-    """The C segment of a revolving line: limit, term and the product's terms."""
+def line_terms(line: CreditLine, product: RevolvingProduct, due_date: date) -> BasicInfoSegment:
+    """The C segment of a revolving line (R1): its limit, expiry and the product's terms."""
     return BasicInfoSegment(
-        busi_lines=ctx.product.business_line,
-        busi_dtl_lines=ctx.product.business_detail,
-        open_date=ctx.line.opened_on,
-        cy=Currency(ctx.line.currency),
-        acct_cred_line=to_yuan(ctx.line.limit_fen),
-        loan_amt=None,
-        flag=None,
-        due_date=ctx.line_due_date,
-        repay_mode=ctx.product.repay_mode,
-        repay_freqcy=ctx.product.repay_frequency,
-        repay_prd=None,
+        busi_lines=product.business_line,
+        busi_dtl_lines=product.business_detail,
+        open_date=line.opened_on,
+        cy=Currency(line.currency),
+        acct_cred_line=to_yuan(line.limit_fen),
+        due_date=due_date,
+        repay_mode=product.repay_mode,
+        repay_freqcy=product.repay_frequency,
         apply_busi_dist="",
-        guar_mode=ctx.product.guarantee_mode,
+        guar_mode=product.guarantee_mode,
         oth_repy_guar_way=OtherRepayGuarantee.NONE,
         asset_trand_flag=AssetTransferFlag.NOT_TRANSFERRED,
         fund_sou=FundSource.OWN,
@@ -92,22 +96,33 @@ def basic_info_segment(ctx: ReportedLine) -> BasicInfoSegment:
     )
 
 
+def base_segment(
+    account: ReportedAccount, report_date: date, timing: ReportTimingCode
+) -> BaseSegment:
+    return BaseSegment(
+        acct_type=account.account_type,
+        acct_code=account.code,
+        rpt_date=report_date,
+        rpt_date_code=timing,
+        name=account.subject.name,
+        id_type=IdType(account.subject.id_type),
+        id_num=account.subject.id_number,
+        mngmt_org_code=account.institution,
+    )
+
+
 def monthly_segment(facts: MonthFacts, settlement_date: date | None) -> MonthlySegment:
-    """The H segment from the month's facts (R1: no R2/R3-only items)."""
+    """The H segment from the month's facts (R1 and R4: no R2/R3-only items)."""
     past_due = to_yuan(facts.past_due_fen)
     return MonthlySegment(
         month=facts.month,
         sett_date=settlement_date,
         acct_status=facts.account_status,
         acct_bal=to_yuan(facts.balance_fen),
-        prid_acct_bal=None,
-        used_amt=None,
-        not_isu_bal=None,
-        rem_rep_prd=0,
+        rem_rep_prd=facts.remaining_periods,
         five_cate=facts.five_category,
         five_cate_adj_date=facts.five_category_since,
         rpy_status=facts.repayment_status,
-        rpy_prct=None,
         overd_prd=facts.overdue_periods,
         tot_overd=past_due,
         overd_princ=past_due,
@@ -115,7 +130,6 @@ def monthly_segment(facts: MonthFacts, settlement_date: date | None) -> MonthlyS
         oved61_90_princ=to_yuan(facts.overdue_61_90_fen),
         oved91_180_princ=to_yuan(facts.overdue_91_180_fen),
         oved_princ180=to_yuan(facts.overdue_over_180_fen),
-        ovedraw_ba_ove180=None,
         cur_rpy_amt=to_yuan(facts.due_this_month_fen),
         act_rpy_amt=to_yuan(facts.repaid_this_month_fen),
         lat_rpy_date=facts.last_repayment_on,
@@ -123,32 +137,87 @@ def monthly_segment(facts: MonthFacts, settlement_date: date | None) -> MonthlyS
     )
 
 
-def opening_record(ctx: ReportedLine, facts: MonthFacts) -> AccountRecord:
+def _credit_line(account: ReportedAccount) -> CreditLineSegment:
+    return CreditLineSegment(mcc=account.agreement_code)
+
+
+def opening_record(account: ReportedAccount, facts: MonthFacts, report_date: date) -> AccountRecord:
     """Code 10 (新开户), dated the opening day: base, basic-information, credit-line and
-    monthly segments, as R1 requires."""
+    monthly segments, as R1 and R4 require."""
     return AccountRecord(
-        base=base_segment(ctx, ctx.line.opened_on, ReportTimingCode.OPENED),
-        basic_info=basic_info_segment(ctx),
-        credit_line=CreditLineSegment(mcc=ctx.line.agreement_code),
-        monthly=monthly_segment(facts, settlement_date=ctx.line.opened_on),
+        base=base_segment(account, report_date, ReportTimingCode.OPENED),
+        basic_info=account.terms,
+        credit_line=_credit_line(account),
+        monthly=monthly_segment(facts, settlement_date=report_date),
     )
 
 
-def monthly_record(ctx: ReportedLine, facts: MonthFacts) -> AccountRecord:
-    """Code 30 (月度结算), dated the month's last day."""
+def monthly_record(
+    account: ReportedAccount, facts: MonthFacts, report_date: date, *, first: bool
+) -> AccountRecord:
+    """Code 30 (月度结算), dated the month's last day; or code 31 (月结日首次上报存量账户)
+    when ``first``: the first month-end report of an account the bureau has not met, with the
+    basic-information and credit-line segments as well."""
+    timing = ReportTimingCode.FIRST_MONTHLY if first else ReportTimingCode.MONTHLY
     return AccountRecord(
-        base=base_segment(ctx, facts.as_of, ReportTimingCode.MONTHLY),
+        base=base_segment(account, report_date, timing),
+        basic_info=account.terms if first else None,
+        credit_line=_credit_line(account) if first else None,
         monthly=monthly_segment(facts, facts.settlement_date),
     )
 
 
-def closing_record(ctx: ReportedLine, facts: MonthFacts) -> AccountRecord:
-    """Code 20 (账户关闭), dated the closing day: closed, settled, nothing owed."""
-    if facts.closed_on is None or facts.account_status is not AccountStatus.CLOSED:
-        raise ValueError("a closing record needs the facts of a closed line")
+def closing_record(
+    account: ReportedAccount,
+    facts: MonthFacts,
+    report_date: date,
+    timing: ReportTimingCode = ReportTimingCode.CLOSED,
+    *,
+    first: bool = False,
+) -> AccountRecord:
+    """Code 20 (账户关闭, the closing day) or 32 (月结日账户关闭, a closure on the month's
+    last day): closed, settled, nothing owed. With ``first`` (the bureau never met the account)
+    it carries the basic-information and credit-line segments too.
+
+    An account closed after a write-off is still 呆账 in the month facts (42, B); its closure
+    is reported as closed (3) and ended otherwise (G), the only statuses a closure may carry
+    (BLE037, BLE030) that do not call the recovery a normal settlement.
+    """
+    monthly = monthly_segment(facts, settlement_date=facts.closed_on)
+    if facts.closed_on is not None and monthly.acct_status is not AccountStatus.CLOSED:
+        monthly = dataclasses.replace(
+            monthly, acct_status=AccountStatus.CLOSED, rpy_status=RepaymentStatus.ENDED
+        )
     return AccountRecord(
-        base=base_segment(ctx, facts.closed_on, ReportTimingCode.CLOSED),
-        monthly=monthly_segment(facts, settlement_date=facts.closed_on),
+        base=base_segment(account, report_date, timing),
+        basic_info=account.terms if first else None,
+        credit_line=_credit_line(account) if first else None,
+        monthly=monthly,
+    )
+
+
+def recovery_record(
+    account: ReportedAccount, facts: MonthFacts, report_date: date, repaid_fen: int
+) -> AccountRecord:
+    """Code 40 (收回逾期款项): a repayment received on ``report_date`` that left nothing past
+    due. The non-monthly segment J alone (§4.1): the account's status after the repayment,
+    repayment status N with no overdue periods or amount (BLE034, BLE018), the amount repaid
+    that day and LatRpyDate equal to the report date (BLE040)."""
+    return AccountRecord(
+        base=base_segment(account, report_date, ReportTimingCode.RECOVERED),
+        non_monthly=NonMonthlySegment(
+            acct_status=facts.account_status,
+            acct_bal=to_yuan(facts.balance_fen),
+            five_cate=facts.five_category,
+            five_cate_adj_date=facts.five_category_since,
+            rem_rep_prd=facts.remaining_periods,
+            rpy_status=RepaymentStatus.PAID_AS_AGREED,
+            overd_prd=0,
+            tot_overd=0,
+            lat_rpy_amt=to_yuan(repaid_fen),
+            lat_rpy_date=report_date,
+            close_date=None,
+        ),
     )
 
 

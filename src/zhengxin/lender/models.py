@@ -45,6 +45,12 @@ class Subject(LenderBase):
     id_type: Mapped[str] = mapped_column(String(2))
     id_number: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(30))
+    mail_address: Mapped[str | None] = mapped_column(
+        String(100), nullable=True, doc="where letters reach the subject (record 110 MailAddr)"
+    )
+    mail_post_code: Mapped[str | None] = mapped_column(
+        String(6), nullable=True, doc="the six-digit post code of the mailing address"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -191,18 +197,50 @@ class InstalmentPlan(LenderBase):
 
 
 class FurnishedFile(LenderBase):
-    """Each submission file the lender wrote, so serial numbers never repeat in a day."""
+    """Each submission file the lender wrote to a bureau, so that a serial number never
+    repeats for one bureau, day and record type (file names repeat across bureaus)."""
 
     __tablename__ = "furnished_file"
-    __table_args__ = (UniqueConstraint("file_date", "record_type", "serial"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "bureau", "file_date", "record_type", "serial", name="uq_furnished_file_serial"
+        ),
+        UniqueConstraint("bureau", "file_name", name="uq_furnished_file_bureau_file_name"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(40), unique=True)
+    bureau: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(40))
     file_date: Mapped[date] = mapped_column(Date)
     record_type: Mapped[str] = mapped_column(String(3))
     serial: Mapped[str] = mapped_column(String(3))
     record_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Reported(LenderBase):
+    """What one bureau has been told about one thing: a subject (record type ``110``, keyed by
+    ID type and number), a credit agreement (``220``, keyed by its contract code) or an
+    account (``210``, keyed by its account code).
+
+    Written with the file that told it, in the same transaction. ``digest`` is the SHA-256
+    of the facts last reported in a 110 or 220 (a change to them calls for an update);
+    ``ended_on`` is the report date of the record that ended it (an account's closure, an
+    agreement's end), after which nothing more is reported.
+    """
+
+    __tablename__ = "reported"
+    __table_args__ = (UniqueConstraint("bureau", "record_type", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bureau: Mapped[str] = mapped_column(String(20))
+    record_type: Mapped[str] = mapped_column(String(3))
+    key: Mapped[str] = mapped_column(String(60))
+    first_reported_on: Mapped[date] = mapped_column(Date)
+    last_reported_on: Mapped[date] = mapped_column(Date)
+    last_timing: Mapped[str] = mapped_column(String(2))
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 # -- consent: authorization documents, signatures, the service upgrade ------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from zhengxin.lender.models import (
     InstalmentPlan,
     Leg,
     Loan,
+    Reported,
     Statement,
     Subject,
 )
@@ -108,6 +109,100 @@ class LenderRepository:
         return self.session.scalars(
             select(Loan).where(Loan.settled_on.is_(None)).order_by(Loan.id)
         ).all()
+
+    def loan_by_id(self, loan_id: int) -> Loan:
+        return self.session.get_one(Loan, loan_id)
+
+    def loans_open_on(self, day: date) -> Sequence[Loan]:
+        """Loans drawn on or before ``day`` and not settled before it."""
+        return self.session.scalars(
+            select(Loan)
+            .where(Loan.drawn_on <= day)
+            .where((Loan.settled_on.is_(None)) | (Loan.settled_on >= day))
+            .order_by(Loan.id)
+        ).all()
+
+    def loans_drawn_on(self, day: date) -> Sequence[Loan]:
+        return self.session.scalars(
+            select(Loan).where(Loan.drawn_on == day).order_by(Loan.id)
+        ).all()
+
+    def loans_settled_on(self, day: date) -> Sequence[Loan]:
+        return self.session.scalars(
+            select(Loan).where(Loan.settled_on == day).order_by(Loan.id)
+        ).all()
+
+    def repaid_on(self, day: date, kinds: tuple[str, ...]) -> dict[tuple[int, int | None], int]:
+        """What was repaid on ``day`` on each (line, loan or None) by entries of ``kinds``,
+        in fen."""
+        rows = self.session.execute(
+            select(Entry.line_id, Entry.loan_id, func.sum(Entry.amount_fen))
+            .where(Entry.posted_on == day, Entry.kind.in_(kinds))
+            .group_by(Entry.line_id, Entry.loan_id)
+        )
+        return {(line_id, loan_id): int(total) for line_id, loan_id, total in rows if total}
+
+    # -- what each bureau was told ------------------------------------------------------
+
+    def reported(self, bureau: str, record_type: str, keys: Iterable[str]) -> dict[str, Reported]:
+        """The rows of ``keys`` a bureau was told about, by key (in chunks)."""
+        unique = sorted(set(keys))
+        out: dict[str, Reported] = {}
+        for start in range(0, len(unique), 2000):
+            out.update(
+                (row.key, row)
+                for row in self.session.scalars(
+                    select(Reported).where(
+                        Reported.bureau == bureau,
+                        Reported.record_type == record_type,
+                        Reported.key.in_(unique[start : start + 2000]),
+                    )
+                )
+            )
+        return out
+
+    def reported_live(self, bureau: str, record_type: str) -> Sequence[Reported]:
+        """Every row of a record type a bureau was told about and not told the end of."""
+        return self.session.scalars(
+            select(Reported)
+            .where(
+                Reported.bureau == bureau,
+                Reported.record_type == record_type,
+                Reported.ended_on.is_(None),
+            )
+            .order_by(Reported.id)
+        ).all()
+
+    def subjects_by_id_number(self, id_type: str, id_numbers: Iterable[str]) -> dict[str, Subject]:
+        """The subjects of these ID numbers (of one ID type), by number."""
+        unique = sorted(set(id_numbers))
+        out: dict[str, Subject] = {}
+        for start in range(0, len(unique), 2000):
+            out.update(
+                (subject.id_number, subject)
+                for subject in self.session.scalars(
+                    select(Subject).where(
+                        Subject.id_type == id_type,
+                        Subject.id_number.in_(unique[start : start + 2000]),
+                    )
+                )
+            )
+        return out
+
+    def lines_by_agreement(self, agreement_codes: Iterable[str]) -> dict[str, CreditLine]:
+        """The lines of these agreement codes, by code."""
+        unique = sorted(set(agreement_codes))
+        out: dict[str, CreditLine] = {}
+        for start in range(0, len(unique), 2000):
+            out.update(
+                (line.agreement_code, line)
+                for line in self.session.scalars(
+                    select(CreditLine).where(
+                        CreditLine.agreement_code.in_(unique[start : start + 2000])
+                    )
+                )
+            )
+        return out
 
     # -- the ledger ---------------------------------------------------------------------
 
@@ -379,11 +474,16 @@ class LenderRepository:
             .order_by(InstalmentPlan.id)
         ).all()
 
-    def next_serial(self, file_date: date, record_type: str) -> int:
+    def next_serial(self, file_date: date, record_type: str, bureau: str = "CRC") -> int:
+        """The next serial number of a file of ``record_type`` to ``bureau`` on ``file_date``."""
         used = self.session.scalar(
             select(func.count())
             .select_from(FurnishedFile)
-            .where(FurnishedFile.file_date == file_date, FurnishedFile.record_type == record_type)
+            .where(
+                FurnishedFile.bureau == bureau,
+                FurnishedFile.file_date == file_date,
+                FurnishedFile.record_type == record_type,
+            )
         )
         return int(used or 0) + 1
 

@@ -1,21 +1,30 @@
-"""The demo's world: one lender, one bureau, synthetic people, and a fixed clock.
+"""The demo's world: one lender, two bureaus, synthetic people, and a fixed clock.
 
-Each simulated day: the lender cuts the day's statements, the people act, and at day end
-the lender furnishes the day's events (and, on the last day of a month, every open line) as
-210 files; the bureau ingests each file the same night. Nothing is shared but the files, and
-the inquiry port through which the lender asks the bureau for a report.
+The bureaus are the national one (the CRC, database ``crc.sqlite3``) and a licensed market
+bureau (Baihang, ``baihang.sqlite3``); each registers the lender. Each simulated day: the
+lender cuts the day's statements, the people act, and at day end one furnisher per bureau
+writes what the day owes that bureau (110, 220 and 210 files, see
+:mod:`zhengxin.furnishing.service`) into ``outbox/<BUREAU>/``; each bureau ingests its own
+files the same night and answers into ``outbox/<BUREAU>/feedback/``. Nothing is shared but the
+files, and the inquiry port through which the lender asks a bureau for a report.
 
-Consent: the lender publishes its authorization document on the first day. A person who
-answers ``at_opening`` signs it when opening the line. With a :class:`CampaignPlan`, the
-service upgrade starts on its notice date and widens on its stage dates; each person it reaches
-signs ``sign_after`` days later (``prompted``), never signs (``never``), or pays off and closes
-the line instead (``objects``).
+Consent: the lender publishes its authorization document on the first day, version 1 naming
+both bureaus and version 2 naming only the CRC. A person who answers ``at_opening`` signs when
+opening the line; with a :class:`CampaignPlan`, the service upgrade (asking for version 1 or
+later) starts on its notice date and widens on its stage dates; each person it reaches signs
+``sign_after`` days later (``prompted``), never signs (``never``), or pays off and closes the
+line instead (``objects``). The people of :attr:`World.crc_only` sign version 2, so their
+records reach the CRC alone.
+
+The lender knows each person's mailing address (record 110 requires one): a street in the
+city of their ID number's area code.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,15 +32,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.ingest import Ingestor, answer
+from zhengxin.bureau.ingest import Ingestor, answer, refusal
 from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.outcome import IngestResult
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.bureau.report import ReportService
-from zhengxin.furnishing.service import Furnisher, HeldBack
+from zhengxin.furnishing.service import Furnished, Furnisher, HeldBack, bureau_outbox
 from zhengxin.kernel.clock import FixedClock, add_months, month_end
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import ZhengxinError
+from zhengxin.kernel.errors import FileRejected, ZhengxinError
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.money import Money
 from zhengxin.lender.consent import Consent, Stage, reached_on
@@ -64,6 +73,36 @@ repayment information to them, including adverse information, of which the lende
 me before reporting it. This authorization runs from my signature until my line is closed.
 """
 DOCUMENT_BUREAUS = ("CRC", "BAIHANG")
+CRC_ONLY_TEXT = """个人征信查询报送授权书
+Authorization to query and report personal credit information
+
+本人同意并授权：示例消费金融有限公司（以下简称"贵司"）在本人使用花呗服务期间，
+向中国人民银行金融信用信息基础数据库（征信中心）：
+一、查询本人的信用报告，用于审核本人的授信申请、额度调整及贷后管理；
+二、报送本人的个人基本信息、授信及借贷交易信息，包括可能对本人产生不利影响的逾期信息。
+贵司报送不良信息前将依法事先告知本人。本授权自本人签署之日起生效，至本人花呗服务关闭之日终止。
+
+I authorize the lender, while I use the revolving credit service, to query my credit report
+at the credit reference centre of the People's Bank of China, for credit approval, limit
+review and account management, and to report my basic, credit and repayment information to
+it, including adverse information, of which the lender will tell me before reporting it. This
+authorization runs from my signature until my line is closed.
+"""
+"""Version 2: the same authorization for the national database alone."""
+CRC_ONLY_BUREAUS = ("CRC",)
+BUREAUS = ("CRC", "BAIHANG")
+"""The world's bureaus: the national one and a licensed market bureau."""
+_CITIES = {
+    "110105": ("北京市朝阳区", "100020"),
+    "310115": ("上海市浦东新区", "200120"),
+    "440305": ("深圳市南山区", "518052"),
+    "330106": ("杭州市西湖区", "310012"),
+    "510104": ("成都市锦江区", "610021"),
+    "320102": ("南京市玄武区", "210018"),
+    "420106": ("武汉市武昌区", "430061"),
+    "500103": ("重庆市渝中区", "400010"),
+}
+_STREETS = ("人民路", "解放路", "中山路", "建设路", "和平路", "新华路", "长江路", "文化路")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +117,12 @@ class CampaignPlan:
 
 @dataclass(frozen=True, slots=True)
 class MonthSummary:
-    """What happened in one simulated month, for the narration."""
+    """What happened in one simulated month, for the narration.
+
+    ``files`` holds each file a bureau ingested, as its path under the outbox
+    (``CRC/Q1015…txt``) and the bureau's result; ``refused`` each file a bureau refused as a
+    whole, with the refusal's code.
+    """
 
     month: date
     opened: int
@@ -91,14 +135,16 @@ class MonthSummary:
     objected: int = 0
     notices: int = 0
     held_back: tuple[HeldBack, ...] = ()
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class World:
-    """A lender and a bureau, each with its own database, and the people who use the lender."""
+    """A lender and its bureaus, each with its own database, and the people who use the
+    lender. ``bureaus`` maps each bureau's code to its database."""
 
     lender_engine: Engine
-    bureau_engine: Engine
+    bureaus: dict[str, Engine]
     clock: FixedClock
     outbox: Path
     people: list[Persona]
@@ -109,6 +155,12 @@ class World:
     notifier: MemoryNotifier = field(default_factory=MemoryNotifier)
     signed: set[str] = field(default_factory=set)
     document_version: int = 1
+    crc_only: set[str] = field(default_factory=set)
+
+    @property
+    def bureau_engine(self) -> Engine:
+        """The national bureau's (CRC) database."""
+        return self.bureaus["CRC"]
 
     @classmethod
     def create(
@@ -123,8 +175,10 @@ class World:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         lender = make_engine(f"sqlite:///{folder / 'lender.sqlite3'}")
-        bureau = make_engine(f"sqlite:///{folder / 'bureau.sqlite3'}")
-        world = cls.on(lender, bureau, folder / "outbox", start, people)
+        bureaus = {
+            code: make_engine(f"sqlite:///{folder / f'{code.lower()}.sqlite3'}") for code in BUREAUS
+        }
+        world = cls.on(lender, bureaus, folder / "outbox", start, people)
         world.campaign = campaign
         return world
 
@@ -132,30 +186,42 @@ class World:
     def on(
         cls,
         lender: Engine,
-        bureau: Engine,
+        bureaus: Mapping[str, Engine],
         outbox: Path,
         start: date,
         people: list[Persona] | None = None,
     ) -> World:
-        """A world over existing (empty) databases: migrates both and registers the lender."""
+        """A world over existing (empty) databases, the bureaus' by bureau code: migrates them
+        all and registers the lender at each bureau."""
         migrate(lender, "zhengxin.lender.migrations")
-        migrate(bureau, "zhengxin.bureau.migrations")
         clock = FixedClock.on(start)
-        with unit_of_work(bureau) as session:
-            register(session, clock, LENDER_CODE, LENDER_NAME, InstitutionKind.CONSUMER_FINANCE)
+        for engine in bureaus.values():
+            migrate(engine, "zhengxin.bureau.migrations")
+            with unit_of_work(engine) as session:
+                register(session, clock, LENDER_CODE, LENDER_NAME, InstitutionKind.CONSUMER_FINANCE)
         with unit_of_work(lender) as session:
-            Consent(session, clock).publish(
+            consent = Consent(session, clock)
+            consent.publish(
                 DOCUMENT_CODE, 1, DOCUMENT_TITLE, DOCUMENT_TEXT, "both", DOCUMENT_BUREAUS
             )
-        return cls(lender, bureau, clock, outbox, people if people is not None else cast(start))
+            consent.publish(
+                DOCUMENT_CODE, 2, DOCUMENT_TITLE, CRC_ONLY_TEXT, "both", CRC_ONLY_BUREAUS
+            )
+        cast_ = people if people is not None else cast(start)
+        crc_only = {p.key for p in cast_ if authorizes_crc_only(p)}
+        return cls(lender, dict(bureaus), clock, outbox, cast_, crc_only=crc_only)
 
     def lender(self, session: Session) -> LenderService:
         """The lender's service in ``session``, sending notices to the world's notifier."""
         return LenderService(session, self.clock, self.institution, notifier=self.notifier)
 
-    def desk(self) -> BureauDesk:
-        """The bureau as the lender's inquiry port reaches it, in-process."""
-        return BureauDesk(self.bureau_engine, self.clock)
+    def desk(self, bureau: str = "CRC") -> BureauDesk:
+        """A bureau as the lender's inquiry port reaches it, in-process."""
+        return BureauDesk(self.bureaus[bureau], self.clock)
+
+    def bureau_outbox(self, bureau: str) -> Path:
+        """Where the lender's files for ``bureau`` go, and (under ``feedback``) its answers."""
+        return bureau_outbox(self.outbox, bureau)
 
     def id_number(self, person: Persona) -> str:
         return ResidentId.make(person.area, person.birth, person.sequence).number
@@ -185,22 +251,29 @@ class World:
             for person in self.people:
                 self._answer(lender, person, day, tally)
                 self._act(lender, person, day, tally)
-            furnisher = Furnisher(lender, self.outbox)
-            written = []
-            events = furnisher.event_records(day)
-            if events:
-                written.append(furnisher.write(day, events))
-            if day == month_end(day):
-                monthly = furnisher.month_end_records(day)
-                if monthly:
-                    written.append(furnisher.write(day, monthly))
-            tally.held_back += furnisher.held_back
+            written: list[Furnished] = []
+            for bureau in self.bureaus:
+                furnisher = Furnisher(lender, self.bureau_outbox(bureau), bureau)
+                written += furnisher.furnish(day)
+                tally.held_back += furnisher.held_back
         for furnished in written:
-            with unit_of_work(self.bureau_engine) as session:
+            self._ingest(furnished, tally)
+
+    def _ingest(self, furnished: Furnished, tally: _Tally) -> None:
+        """The bureau takes in one file and answers it (what the lender reads back each
+        night), after its unit of work committed; a file refused as a whole gets its flag-2
+        answer and the world goes on."""
+        folder = self.bureau_outbox(furnished.bureau)
+        shown = f"{furnished.bureau}/{furnished.path.name}"
+        try:
+            with unit_of_work(self.bureaus[furnished.bureau]) as session:
                 result = Ingestor(session, self.clock).ingest(furnished.path)
-            # The bureau's answer, once the file is in: what the lender reads back each night.
-            answer(result, self.outbox / "feedback", self.clock.now())
-            tally.files.append((furnished.path.name, result))
+        except FileRejected as refused:
+            refusal(furnished.path, refused, folder / "feedback", self.clock.now())
+            tally.refused.append((shown, refused.code))
+            return
+        answer(result, folder / "feedback", self.clock.now())
+        tally.files.append((shown, result))
 
     def _act(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
         if not person.busy(day):
@@ -212,6 +285,9 @@ class World:
                     self.id_number(person), person.name, person.limit, cash_limit=person.cash_limit
                 )
                 self.accounts[person.key] = line.account_code
+                subject = lender.subject_of(line)
+                if subject.mail_address is None:
+                    subject.mail_address, subject.mail_post_code = mailing_address(person)
                 tally.opened += 1
                 if person.consent == "at_opening":
                     self._sign(lender, person, "app")
@@ -319,7 +395,8 @@ class World:
             tally.objected += 1
 
     def _sign(self, lender: LenderService, person: Persona, channel: str) -> None:
-        document = lender.consent.document(DOCUMENT_CODE)
+        version = 2 if person.key in self.crc_only else 1
+        document = lender.consent.document(DOCUMENT_CODE, version)
         lender.consent.sign(
             self.id_number(person),
             person.name,
@@ -329,6 +406,21 @@ class World:
             channel,
         )
         self.signed.add(person.key)
+
+
+def authorizes_crc_only(person: Persona) -> bool:
+    """Whether ``person`` authorizes the national bureau alone: 赵敏 of the seven, and a
+    stable quarter of the crowd."""
+    if person.key == "dormant":
+        return True
+    return person.key.startswith("crowd") and hashlib.sha256(person.key.encode()).digest()[0] < 64
+
+
+def mailing_address(person: Persona) -> tuple[str, str]:
+    """A mailing address and its post code in the city of the person's ID area code."""
+    city, post_code = _CITIES.get(person.area, ("北京市东城区", "100010"))
+    street = _STREETS[person.sequence % len(_STREETS)]
+    return f"{city}{street}{person.sequence % 300 + 1}号", post_code
 
 
 @dataclass
@@ -360,6 +452,7 @@ class _Tally:
     objected: int = 0
     notices: int = 0
     held_back: list[HeldBack] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> MonthSummary:
         return MonthSummary(
@@ -374,4 +467,5 @@ class _Tally:
             self.objected,
             self.notices,
             tuple(self.held_back),
+            tuple(self.refused),
         )
