@@ -111,7 +111,7 @@ def loan_month(
         written_off_on=loan.written_off_on,
         threshold=svc.product_of(line).write_off_after_days,
         remaining=sum(1 for p in schedule.periods if p.due_date > as_of)
-        if loan.settled_on is None
+        if loan.settled_on is None or loan.settled_on > as_of
         else 0,
     )
 
