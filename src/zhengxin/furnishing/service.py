@@ -59,7 +59,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from zhengxin.codes import AgreementReportCode, BasicInfoReportCode, Bureau, ReportTimingCode
-from zhengxin.furnishing import agreements, basic, records
+from zhengxin.furnishing import agreements, basic, corrections, records
 from zhengxin.furnishing.accounts import Account, Accounts
 from zhengxin.kernel.clock import CHINA, china_time, month_end, stored_instant
 from zhengxin.kernel.errors import InvalidInput
@@ -73,9 +73,12 @@ from zhengxin.pboc import (
     AccountRecord,
     AgreementRecord,
     BasicInfoRecord,
+    FileContext,
     FileName,
+    read_feedback,
     write_submission,
 )
+from zhengxin.pboc.variants import AccountDeletion
 
 log = get_logger(__name__)
 
@@ -86,7 +89,8 @@ NOTICE_PENDING = "adverse_notice_pending"
 SUBJECT_INCOMPLETE = "no_mailing_address"
 LOAN_REPAYMENTS = ("loan_repayment",)
 
-Record = AccountRecord | BasicInfoRecord | AgreementRecord
+Record = AccountRecord | BasicInfoRecord | AgreementRecord | AccountDeletion
+DELETION = "214"
 
 
 def bureau_outbox(root: Path, bureau: str) -> Path:
@@ -112,6 +116,19 @@ class Furnished:
     records: tuple[Record, ...]
     record_type: str = RECORD_TYPE
     bureau: str = Bureau.CRC.value
+
+
+@dataclass(frozen=True, slots=True)
+class Remedied:
+    """What the furnisher made of one feedback file: a verdict for each rejected record, and
+    the files it wrote to put things right."""
+
+    feedback: Path
+    verdicts: tuple[corrections.Verdict, ...]
+    files: tuple[Furnished, ...]
+
+    def needing_a_person(self) -> list[corrections.Verdict]:
+        return [v for v in self.verdicts if v.remedy is corrections.Remedy.PERSON]
 
 
 class Furnisher:
@@ -514,14 +531,67 @@ class Furnisher:
                 created_at=datetime.combine(day, at, tzinfo=CHINA),
             )
         )
-        self._remember(record_type, batch)
+        if record_type == DELETION:
+            self._forget([r.del_rec_code for r in batch if isinstance(r, AccountDeletion)])
+        else:
+            self._remember(record_type, batch)
         self.lender.session.flush()
         log.info("furnishing.file_written", file=path.name, bureau=self.bureau, records=len(batch))
         return Furnished(path, tuple(batch), record_type, self.bureau)
 
+    def _forget(self, account_codes: Sequence[str]) -> None:
+        """The bureau deleted these accounts (214): it has been told nothing about them."""
+        for row in self.lender.repo.reported(self.bureau, RECORD_TYPE, account_codes).values():
+            self.lender.session.delete(row)
+
+    # -- the bureau's answer -----------------------------------------------------------------
+
+    def remedy(self, feedback: Path, day: date) -> Remedied:
+        """Read the bureau's answer to one of this furnisher's 210 files and put right each
+        record it rejected, in ``day``'s files (:mod:`zhengxin.furnishing.corrections`): the
+        accounts to delete go first in a 214 file, then the records rebuilt from the ledger in
+        a 210 file, through the same gates as every record. A record only a person can fix is
+        logged (``furnishing.person_must_act``) and returned in the verdicts."""
+        answer = read_feedback(feedback)
+        original = answer.name
+        context = FileContext(RECORD_TYPE, day, self.institution)
+        if original.record_type != RECORD_TYPE:
+            verdicts = tuple(
+                corrections.Verdict(
+                    r.position,
+                    "",
+                    tuple(e.code for e in r.errors),
+                    corrections.Remedy.PERSON,
+                    f"a rejected {original.record_type} record: check the lender's data "
+                    "behind it and send it again",
+                )
+                for r in answer.rejected()
+            )
+        else:
+            verdicts = tuple(corrections.remedies(answer.rejected(), self, context))
+        deletions = [d for v in verdicts for d in v.deletions]
+        resent = [r for v in verdicts for r in v.records]
+        files = []
+        if deletions:
+            files.append(self._write(day, DELETION, deletions))
+        if resent:
+            files.append(self.write(day, resent))
+        for verdict in verdicts:
+            if verdict.remedy is corrections.Remedy.PERSON:
+                log.warning(
+                    "furnishing.person_must_act",
+                    bureau=self.bureau,
+                    file=answer.header.original_name + "0",
+                    line=verdict.position,
+                    account=verdict.account_code,
+                    codes=",".join(verdict.codes),
+                    reason=verdict.reason,
+                )
+        return Remedied(feedback, verdicts, tuple(files))
+
     def _remember(self, record_type: str, batch: Sequence[Record]) -> None:
         """Keep what ``batch`` told the bureau, beside the file that told it."""
-        told = [_told(record) for record in batch]
+        told = [_told(record) for record in batch if not isinstance(record, AccountDeletion)]
         rows = self.lender.repo.reported(self.bureau, record_type, [t.key for t in told])
         for item in told:
             row = rows.get(item.key)
@@ -533,6 +603,8 @@ class Furnisher:
                     first_reported_on=item.on,
                 )
                 self.lender.session.add(row)
+            if row.last_reported_on is not None and item.on < row.last_reported_on:
+                continue  # a re-sent older record does not move what the bureau last heard
             row.last_reported_on = item.on
             row.last_timing = item.timing
             if item.digest is not None:
@@ -562,7 +634,7 @@ class _Told:
     ends: bool
 
 
-def _told(record: Record) -> _Told:
+def _told(record: AccountRecord | BasicInfoRecord | AgreementRecord) -> _Told:
     if isinstance(record, AccountRecord):
         base = record.base
         ends = base.rpt_date_code in records.CLOSURES

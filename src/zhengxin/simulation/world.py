@@ -37,7 +37,7 @@ from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.outcome import IngestResult
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.bureau.report import ReportService
-from zhengxin.furnishing.service import Furnished, Furnisher, HeldBack, bureau_outbox
+from zhengxin.furnishing.service import Furnished, Furnisher, HeldBack, Remedied, bureau_outbox
 from zhengxin.kernel.clock import FixedClock, add_months, month_end
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import FileRejected, ZhengxinError
@@ -48,6 +48,7 @@ from zhengxin.lender.inquiry import InquiryAnswer, InquiryRequest
 from zhengxin.lender.models import LenderBase
 from zhengxin.lender.notices import MemoryNotifier
 from zhengxin.lender.service import LenderService
+from zhengxin.simulation.faults import damage
 from zhengxin.simulation.personas import Bill, Persona, cast
 
 LENDER_CODE = "Q10152900H0001"
@@ -136,6 +137,8 @@ class MonthSummary:
     notices: int = 0
     held_back: tuple[HeldBack, ...] = ()
     refused: tuple[tuple[str, str], ...] = ()
+    damaged: int = 0
+    remedied: tuple[Remedied, ...] = ()
 
 
 @dataclass
@@ -156,6 +159,10 @@ class World:
     signed: set[str] = field(default_factory=set)
     document_version: int = 1
     crc_only: set[str] = field(default_factory=set)
+    faults: dict[date, int] = field(default_factory=dict)
+    """Days whose month-end 210 file to the CRC a faulty export damages: every n-th record."""
+    answers: list[tuple[str, Path]] = field(default_factory=list)
+    """Feedback files with rejected records, which the lender reads the next morning."""
 
     @property
     def bureau_engine(self) -> Engine:
@@ -252,10 +259,21 @@ class World:
                 self._answer(lender, person, day, tally)
                 self._act(lender, person, day, tally)
             written: list[Furnished] = []
+            answers, self.answers = self.answers, []
+            for bureau, feedback in answers:
+                furnisher = Furnisher(lender, self.bureau_outbox(bureau), bureau)
+                remedied = furnisher.remedy(feedback, day)
+                tally.remedied.append(remedied)
+                written += remedied.files
             for bureau in self.bureaus:
                 furnisher = Furnisher(lender, self.bureau_outbox(bureau), bureau)
-                written += furnisher.furnish(day)
+                today = furnisher.furnish(day)
+                written += today
                 tally.held_back += furnisher.held_back
+                if bureau == "CRC" and day in self.faults and today:
+                    last = today[-1]
+                    if last.record_type == "210":
+                        tally.damaged += len(damage(last.path, self.faults[day]))
         for furnished in written:
             self._ingest(furnished, tally)
 
@@ -272,8 +290,10 @@ class World:
             refusal(furnished.path, refused, folder / "feedback", self.clock.now())
             tally.refused.append((shown, refused.code))
             return
-        answer(result, folder / "feedback", self.clock.now())
+        feedback = answer(result, folder / "feedback", self.clock.now())
         tally.files.append((shown, result))
+        if result.rejected and furnished.record_type == "210":
+            self.answers.append((furnished.bureau, feedback))
 
     def _act(self, lender: LenderService, person: Persona, day: date, tally: _Tally) -> None:
         if not person.busy(day):
@@ -453,6 +473,8 @@ class _Tally:
     notices: int = 0
     held_back: list[HeldBack] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    damaged: int = 0
+    remedied: list[Remedied] = field(default_factory=list)
 
     def summary(self) -> MonthSummary:
         return MonthSummary(
@@ -468,4 +490,6 @@ class _Tally:
             self.notices,
             tuple(self.held_back),
             tuple(self.refused),
+            self.damaged,
+            tuple(self.remedied),
         )
