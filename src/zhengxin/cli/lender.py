@@ -6,6 +6,7 @@ business date ``--date`` (default: today in China). Amounts are yuan with up to 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zhengxin.codes import RepaymentMode
-from zhengxin.furnishing.service import Furnisher
+from zhengxin.furnishing.service import Furnisher, bureau_outbox
 from zhengxin.kernel.clock import Clock, FixedClock, SystemClock, month_end, next_month_start
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import InvalidInput
@@ -220,6 +221,57 @@ def month_end_file(
         furnisher = Furnisher(s, outbox)
         written = furnisher.write(last, furnisher.month_end_records(last))
         console.print(f"{written.path} ({len(written.records)} records)")
+
+
+@app.command("furnish")
+def furnish(
+    day: Annotated[str, typer.Argument(help="the business date YYYY-MM-DD")],
+    bureau: Annotated[str, typer.Option(help="the bureau the files are for")] = "CRC",
+    outbox: Annotated[Path, typer.Option(help="the outbox; files go to OUTBOX/<BUREAU>/")] = Path(
+        "var/outbox"
+    ),
+    db: Db = None,
+) -> None:
+    """Write everything a day owes a bureau: 110, 220 and 210 files (events, and on a
+    month's last day the month end), through the consent and notice gates."""
+    when = _date(day, "DAY")
+    with service(db, day) as s:
+        furnisher = Furnisher(s, bureau_outbox(outbox, bureau), bureau)
+        written = furnisher.furnish(when)
+    for furnished in written:
+        console.print(f"{furnished.path} ({len(furnished.records)} records)")
+    if not written:
+        console.print(f"nothing to furnish to {furnisher.bureau} on {when}")
+    if furnisher.held_back:
+        reasons = Counter(h.reason for h in furnisher.held_back)
+        console.print(
+            "held back: " + ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        )
+
+
+@app.command("remedy")
+def remedy(
+    feedback: Annotated[Path, typer.Argument(help="a feedback file the bureau returned")],
+    bureau: Annotated[str, typer.Option(help="the bureau that returned it")] = "CRC",
+    outbox: Annotated[Path, typer.Option(help="the outbox; files go to OUTBOX/<BUREAU>/")] = Path(
+        "var/outbox"
+    ),
+    on: On = None,
+    db: Db = None,
+) -> None:
+    """Put right each record a feedback file rejected: re-send it rebuilt from the ledger,
+    delete and re-send, or say why a person must act. Exits 1 when a person must act."""
+    with service(db, on) as s:
+        furnisher = Furnisher(s, bureau_outbox(outbox, bureau), bureau)
+        done = furnisher.remedy(feedback, s.clock.today())
+    if not done.verdicts:
+        console.print(f"{feedback.name}: no record was rejected; nothing to put right")
+    for verdict in done.verdicts:
+        console.print(verdict.describe(), markup=False)
+    for furnished in done.files:
+        console.print(f"{furnished.path} ({len(furnished.records)} records)")
+    if done.needing_a_person():
+        raise typer.Exit(1)
 
 
 @app.command()
