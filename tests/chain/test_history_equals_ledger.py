@@ -47,7 +47,7 @@ def story(module_backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> 
     outbox = tmp_path_factory.mktemp("outbox")
     bureaus = {code: module_backend.engine(code.lower()) for code in ("CRC", "BAIHANG")}
     people = cast(START) + crowd(START, 60)
-    for person in people:  # the closers: one closes on a month's last day (32), others mid-month
+    for person in people:  # make sure one closer closes on a month's last day (32)
         if person.story == "closer" and person.closes_on is not None:
             person.closes_on = month_end(person.closes_on)
             break

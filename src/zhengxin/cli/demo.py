@@ -10,8 +10,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
+from sqlalchemy import func, select
 
 from zhengxin.bureau.ingest import Ingestor
+from zhengxin.bureau.models import (
+    Account,
+    AccountEvent,
+    AccountMonth,
+    Agreement,
+    Subject,
+    SubjectInfo,
+    Submission,
+)
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
 from zhengxin.furnishing.service import NO_AUTHORIZATION, NOTICE_PENDING
@@ -40,6 +50,9 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
     """Simulate ``months`` months from ``start`` and print what happened and the reports."""
     plan = upgrade_plan(start)
     world = World.create(folder, start, cast(start) + crowd(start, crowd_size), plan)
+    faulty = add_months(start, 10) - timedelta(days=1)
+    if months > 10:
+        world.faults[faulty] = FAULTY_EVERY
     console.print(Rule("Zhengxin demo: consent → lender → 二代 file → bureau → credit report"))
     console.print(
         f"Lender {LENDER_NAME} ({LENDER_CODE}) runs a Huabei-like revolving line "
@@ -62,8 +75,10 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
         people.add_row(p.name, mask_id(world.id_number(p)), str(p.opens_on), str(p.limit), p.story)
     console.print(people)
 
-    months_table = Table(title="Month by month: the lender's books and what the bureau took")
-    for column in ("month", "opened", "bills cut", "spent", "repaid", "files → bureau"):
+    months_table = Table(
+        title="Month by month: the lender's books and what each bureau took (records accepted)"
+    )
+    for column in ("month", "opened", "bills cut", "spent", "repaid", "files → bureaus"):
         months_table.add_column(column)
     consent_table = Table(title="Month by month: consent, notices and the furnishing gates")
     for column in (
@@ -77,11 +92,16 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
     ):
         consent_table.add_column(column, justify="right")
     first_file: list[Path] = []
+    summaries: list[MonthSummary] = []
 
     def on_month(summary: MonthSummary) -> None:
-        records = sum(r.records for _, r in summary.files)
-        accepted = sum(r.accepted for _, r in summary.files)
-        files = f"{len(summary.files)} files, {accepted}/{records} records accepted"
+        summaries.append(summary)
+        files = " · ".join(
+            f"{bureau} {len(took)} files {sum(r.accepted for r in took):,}/"
+            f"{sum(r.records for r in took):,}"
+            for bureau in world.bureaus
+            if (took := [r for name, r in summary.files if name.startswith(f"{bureau}/")])
+        )
         months_table.add_row(
             f"{summary.month:%Y-%m}",
             str(summary.opened),
@@ -109,6 +129,8 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
     console.print(months_table)
     console.print(consent_table)
     show_consent(console, world, plan)
+    show_furnishing(console, world)
+    show_faulty_export(console, summaries, faulty)
 
     if first_file:
         sample = read_submission(first_file[0])
@@ -175,6 +197,101 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
         f"\nDatabases and files are in {folder}/ (lender.sqlite3, crc.sqlite3, "
         "baihang.sqlite3, outbox/<BUREAU>/)."
     )
+
+
+FAULTY_EVERY = 40
+_TIMING = re.compile(r"<RptDateCode>(\d\d)</RptDateCode>")
+_ACCOUNT_TYPE = re.compile(r"<AcctType>(\w\w)</AcctType>")
+
+
+def show_furnishing(console: Console, world: World) -> None:
+    """What the lender told each bureau, by record type and report-timing code, and what each
+    bureau holds as a result."""
+    told = Table(title="What the lender furnished to each bureau (records)")
+    held = Table(title="What each bureau holds (its own database)")
+    for column in ("bureau", "files", "110 / 220", "210 R1 / R4", "210 by report-timing code"):
+        told.add_column(column)
+    models = (Subject, SubjectInfo, Agreement, Account, AccountMonth, AccountEvent, Submission)
+    held.add_column("bureau")
+    for title in ("people", "110 facts", "220", "accounts", "months", "40s", "files"):
+        held.add_column(title, justify="right")
+    for bureau, engine in world.bureaus.items():
+        by_type: Counter[str] = Counter()
+        timings: Counter[str] = Counter()
+        accounts: Counter[str] = Counter()
+        files = [p for p in _submissions(world) if p.parent.name == bureau]
+        for path in files:
+            kind = _record_type(path.name)
+            text = path.read_text(encoding="utf-8")
+            by_type[kind] += text.count("\n<Document>")
+            if kind == "210":
+                timings.update(_TIMING.findall(text))
+                accounts.update(_ACCOUNT_TYPE.findall(text))
+        told.add_row(
+            bureau,
+            str(len(files)),
+            f"{by_type['110']:,} / {by_type['220']:,}",
+            f"{accounts['R1']:,} / {accounts['R4']:,}",
+            "  ".join(
+                f"{code}: {timings[code]:,}" for code in ("10", "30", "31", "40", "20", "32")
+            ),
+        )
+        with unit_of_work(engine) as session:
+            counts = [session.scalar(select(func.count()).select_from(m)) or 0 for m in models]
+        held.add_row(bureau, *(f"{n:,}" for n in counts))
+    console.print(told)
+    console.print(held)
+    console.print(
+        "Codes: 10 opened, 30 month end, 31 first report at a month end of an account that "
+        "existed before its holder signed, 40 the day a repayment clears what was overdue, "
+        "20 closed, 32 closed on a month's last day. Each person's records went only to the "
+        "bureaus their signature names."
+    )
+
+
+def show_faulty_export(console: Console, summaries: list[MonthSummary], day: date) -> None:
+    """The month whose CRC file a faulty export damaged: what the bureau rejected, and how the
+    lender put it right from its ledger the next morning."""
+    month = next((m for m in summaries if m.damaged), None)
+    if month is None:
+        return
+    after = next((m for m in summaries if m.month > month.month and m.remedied), None)
+    console.print(Rule(f"A faulty export on {day}: rejected, rebuilt from the ledger, re-sent"))
+    rejected = [rej for name, r in month.files if name.startswith("CRC/") for rej in r.rejections]
+    codes = Counter(e.code for rej in rejected for e in rej.errors)
+    console.print(
+        f"The export damaged {month.damaged} records of the CRC's month-end file (an amount "
+        "written with a unit, an ID number missing a digit). The CRC loaded the rest and "
+        f"rejected {len(rejected)}: "
+        + ", ".join(f"{code} x{n}" for code, n in codes.most_common())
+        + "."
+    )
+    if after is None:
+        return
+    for remedied in after.remedied:
+        verdicts = Counter(v.remedy.value for v in remedied.verdicts)
+        console.print(
+            f"The next morning the lender read {remedied.feedback.name}: "
+            + ", ".join(f"{n} {what}" for what, n in verdicts.items())
+        )
+        for verdict in remedied.verdicts[:3]:
+            console.print(f"  {verdict.describe()}")
+        for furnished in remedied.files:
+            result = next(
+                (r for name, r in after.files if name.endswith(furnished.path.name)), None
+            )
+            if result is not None:
+                console.print(
+                    f"  re-sent in {furnished.path.name}: {result.accepted} accepted, "
+                    f"{result.rejected} rejected"
+                )
+        people = remedied.needing_a_person()
+        console.print(
+            f"  {len(people)} need a person"
+            if people
+            else "  none needs a person: the bureau's history for those months now equals the "
+            "ledger's."
+        )
 
 
 def refuse_a_lying_file(console: Console, world: World, source: Path) -> None:

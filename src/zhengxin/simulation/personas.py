@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from zhengxin.kernel.clock import add_months
+from zhengxin.kernel.clock import add_months, month_end
 from zhengxin.kernel.money import Money
 
 
@@ -303,6 +303,8 @@ def crowd(start: date, size: int, seed: int = 11) -> list[Persona]:
             person.overdue_from = _shift(opens, rng.randrange(2, 6), 1)
         elif style == "closer":
             person.closes_on = _shift(opens, rng.randrange(6, 14), 16)
+            if i % 2:  # some close on the month's last day, reported once, as a 32
+                person.closes_on = month_end(person.closes_on)
         if style not in ("closer", "dormant") and rng.random() < 0.2:
             person.cash_limit = Money.yuan(rng.choice((5000, 10000, 20000)))
             person.loan_on = _shift(opens, rng.randrange(1, 6), rng.randrange(1, 29))
