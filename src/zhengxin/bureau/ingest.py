@@ -1,75 +1,150 @@
 """Ingestion: a submission file in, accounts and their monthly history out.
 
-A file is applied whole or not at all: file-level checks (name, header, registry, the header's
-record count against the real one) run before anything is written, and the caller's unit of
-work commits the accepted records together. The same file twice changes nothing the second
-time and says so. Each record is checked against every rule of the interface (the ``pboc``
-validator, with the file's date and institution); a record that breaks any is rejected alone,
-its errors returned as values.
+A file is applied whole or not at all. The file-level checks run before anything is written:
+the name and header (and their agreement), the institution (registered, a lender, permitted
+this record type), the name against the files already received (the same name with the same
+bytes is a duplicate that changes nothing; with other bytes it is refused, ABF009), and every
+line and the header's record count. The caller's unit of work then commits the accepted records
+together, or nothing at all if anything fails or the process dies half-way.
+
+A record-210 file streams through a chunked pipeline whose every step is a function over one
+chunk of lines, so that memory stays flat whatever the file's size:
+
+1. :func:`survey` reads the file once for its SHA-256 and the byte spans of its chunks;
+2. :func:`~zhengxin.bureau.chunks.check_chunk` reads and checks a chunk's lines against every
+   rule of the interface (pure; with ``workers`` it runs in worker processes, a few chunks in
+   flight, while this process writes, and results come back in file order);
+3. :meth:`Loader.held <zhengxin.bureau.load.Loader.held>` asks the store, a few queries a chunk,
+   what it holds for the chunk's accounts;
+4. :func:`~zhengxin.bureau.decide.decide` makes the server's checks (§4.5) and the rows (pure);
+5. :meth:`Loader.write <zhengxin.bureau.load.Loader.write>` writes them set-based.
+
+Rejected records (rule errors and server-check errors alike) are kept in file order, in memory
+up to a bound and on disk beyond it, for the feedback file :func:`answer` writes after the
+commit. Other record types (110, 211-215, 220-224) go to ``zhengxin.bureau.apply_more``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import heapq
+import importlib
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol, cast
 
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.models import Account, AccountMonth, Subject, Submission
+from zhengxin.bureau.chunks import Span, read_span
+from zhengxin.bureau.decide import decide
+from zhengxin.bureau.load import Loader
+from zhengxin.bureau.models import Institution, Submission
 from zhengxin.bureau.outcome import IngestResult, Rejection
+from zhengxin.bureau.registry import RegistrySnapshot, permitted, snapshot
 from zhengxin.bureau.repository import BureauRepository
+from zhengxin.bureau.rows import Target
+from zhengxin.bureau.spool import RejectionSpool
+from zhengxin.bureau.workers import CheckStep, steady_collector
 from zhengxin.kernel.clock import Clock
-from zhengxin.kernel.errors import FileRejected, ZhengxinError
+from zhengxin.kernel.errors import FileRejected, InvalidInput, ZhengxinError
 from zhengxin.kernel.log import get_logger
 from zhengxin.pboc import (
-    AccountRecord,
     FeedbackError,
+    FileContext,
     FileName,
-    RecordError,
-    RecordUnreadable,
     RejectedRecord,
+    SameInstitution,
     read_submission,
     write_feedback,
 )
-from zhengxin.pboc.errors import MULTI_ITEM_TAG
-from zhengxin.pboc.rules import FileContext, SameInstitution
-from zhengxin.pboc.rules210_perf import BOOK as BOOK_210
+from zhengxin.pboc.files import Submission as SubmissionFile
 
 log = get_logger(__name__)
 
+CHUNK_LINES = 5_000
+"""Lines a chunk holds by default: large enough that a statement a table per chunk costs
+little, small enough that the chunks in flight keep memory well under 300 MB (bench/ingest.py)."""
+MAX_CHUNK_LINES = 20_000
+"""The most a chunk may hold, which bounds the memory each chunk in flight takes."""
+_BLOCK = 1 << 20
+RecordsDone = Callable[[int], None]
+
+
+class _IngestOther(Protocol):
+    def __call__(
+        self,
+        session: Session,
+        clock: Clock,
+        submission: Submission,
+        lines: Iterable[tuple[int, str]],
+        context: FileContext,
+    ) -> tuple[int, list[Rejection]]: ...
+
 
 class Ingestor:
-    """Applies submission files to one bureau's store."""
+    """Applies submission files to one bureau's store.
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    ``workers`` 0 checks the records in this process; more runs the check step in that many
+    worker processes (:mod:`zhengxin.bureau.workers`) while this one writes: on a machine with
+    two cores, ``workers=2`` is the fastest. ``chunk_lines`` is the size of a chunk.
+    """
+
+    def __init__(
+        self, session: Session, clock: Clock, workers: int = 0, chunk_lines: int = CHUNK_LINES
+    ) -> None:
+        if workers < 0:
+            raise InvalidInput("ingest.workers", f"workers must be 0 or more; got {workers}")
+        if not 1 <= chunk_lines <= MAX_CHUNK_LINES:
+            raise InvalidInput(
+                "ingest.chunk_lines",
+                f"chunk_lines must be from 1 to {MAX_CHUNK_LINES}; got {chunk_lines}",
+            )
         self.session = session
         self.clock = clock
+        self.workers = workers
+        self.chunk_lines = chunk_lines
         self.repo = BureauRepository(session)
 
-    def ingest(self, path: Path) -> IngestResult:
-        """Check and apply one 210 file; raises :class:`FileRejected` for file-level faults."""
+    def ingest(self, path: Path, progress: RecordsDone | None = None) -> IngestResult:
+        """Check and apply one file; raises :class:`FileRejected` for file-level faults.
+
+        ``progress`` is told the number of records done so far, after each chunk is written.
+        """
+        path = Path(path)
         submission = read_submission(path)
         name = submission.name
-        result = IngestResult(file_name=path.name)
-        institution = self.repo.institution(name.institution)
-        if institution is None:
-            raise FileRejected(
-                "ABN004", f"institution {name.institution} in the file name is not registered"
+        self._may_submit(name)
+        earlier = self.repo.submission_by_name(path.name)
+        with steady_collector(), CheckStep(self.workers) as step:
+            # The line checks start at once (in a worker, when there are workers) and run
+            # alongside the survey, and so does the check step's first chunks: neither writes.
+            verified = step.verify(path)
+            digest, spans = survey(path, submission.body_offset, self.chunk_lines)
+            if earlier is not None and self._received(earlier, digest):
+                log.info("ingest.already_ingested", file=path.name)
+                return IngestResult(file_name=path.name, duplicate=True)
+            context = FileContext(
+                name.record_type,
+                name.file_date,
+                name.institution,
+                _for_file(snapshot(self.session), name.institution),
             )
-        if not institution.may_submit:
-            raise FileRejected(
-                "ABN004", f"institution {name.institution} is not a lender and may not submit"
-            )
-        if name.record_type != "210":
-            raise FileRejected(
-                "ABF007", f"this bureau takes record type 210 files; got {name.record_type}"
-            )
-        if self.repo.submission_by_name(path.name) is not None:
-            log.info("ingest.duplicate_file", file=path.name)
-            result.duplicate = True
-            return result
-        submission.verify()
+            if name.record_type == "210":
+                step.begin(path, spans, context)
+            verified()  # every file-level check is through before anything is written
+            return self._apply(path, submission, digest, context, step, progress)
 
+    def _apply(
+        self,
+        path: Path,
+        submission: SubmissionFile,
+        digest: str,
+        context: FileContext,
+        step: CheckStep,
+        progress: RecordsDone | None,
+    ) -> IngestResult:
+        name = submission.name
         row = Submission(
             file_name=path.name,
             institution_code=name.institution,
@@ -79,115 +154,170 @@ class Ingestor:
             record_count=submission.header.record_count,
             accepted_count=0,
             rejected_count=0,
+            sha256=digest,
         )
         self.session.add(row)
         self.session.flush()
-        context = FileContext("210", name.file_date, name.institution, SameInstitution())
-        for line_number, text in submission.lines():
-            result.records += 1
-            try:
-                raw = BOOK_210.read(text)
-            except RecordUnreadable as exc:
-                error = RecordError(exc.code, MULTI_ITEM_TAG, MULTI_ITEM_TAG, None, exc.message)
-                result.rejections.append(Rejection(line_number, "", (error,), text))
-                continue
-            errors = BOOK_210.check_raw(raw, context)
-            if errors:
-                key = BOOK_210.key_of(raw)
-                result.rejections.append(Rejection(line_number, key, tuple(errors), text))
-                continue
-            record = AccountRecord.from_raw(raw)
-            self._apply(record, name.institution, row.id)
-            result.accepted += 1
+        result = IngestResult(file_name=path.name, rejections=RejectionSpool())
+        if name.record_type == "210":
+            target = Target(name.institution, row.id)
+            self._apply_210(path, step, target, result, progress)
+        else:
+            self._apply_other(row, submission, context, result, progress)
         row.accepted_count = result.accepted
         row.rejected_count = result.rejected
         self.session.flush()
         log.info(
             "ingest.file_applied",
             file=path.name,
+            records=result.records,
             accepted=result.accepted,
             rejected=result.rejected,
         )
         return result
 
-    def _apply(self, record: AccountRecord, institution: str, submission_id: int) -> None:
-        base = record.base
-        subject = self.repo.subject(base.id_type.value, base.id_num)
-        if subject is None:
-            subject = Subject(
-                id_type=base.id_type.value,
-                id_number=base.id_num,
-                name=base.name,
-                updated_at=self.clock.now(),
-            )
-            self.session.add(subject)
-            self.session.flush()
-        elif subject.name != base.name:
-            subject.name = base.name
-            subject.updated_at = self.clock.now()
+    # --- file-level checks ---------------------------------------------------------------
 
-        account = self.repo.account(institution, base.acct_code)
-        if account is None:
-            account = Account(
-                institution_code=institution,
-                account_code=base.acct_code,
-                subject_id=subject.id,
-                account_type=base.acct_type.value,
+    def _may_submit(self, name: FileName) -> Institution:
+        institution = self.repo.institution(name.institution)
+        if institution is None:
+            raise _refused(
+                "ABN004", f"institution {name.institution} in the file name is not registered"
             )
-            self.session.add(account)
-        info = record.basic_info
-        if info is not None:
-            account.business_line = info.busi_lines.value
-            account.business_detail = info.busi_dtl_lines.value
-            account.open_date = info.open_date
-            account.currency = info.cy.value
-            account.credit_limit_yuan = info.acct_cred_line
-            account.loan_amount_yuan = info.loan_amt
-            account.due_date = info.due_date
-            account.repay_mode = info.repay_mode.value if info.repay_mode else None
-            account.repay_frequency = info.repay_freqcy.value if info.repay_freqcy else None
-            account.guarantee_mode = info.guar_mode.value if info.guar_mode else None
-        if record.credit_line is not None:
-            account.agreement_code = record.credit_line.mcc
-        self.session.flush()
-        if record.monthly is not None:
-            self._apply_month(account, record, submission_id)
+        if not institution.may_submit:
+            raise _refused(
+                "ABN004", f"institution {name.institution} is not a lender and may not submit"
+            )
+        allowed = permitted(institution)
+        if name.record_type not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise _refused(
+                "ABH006",
+                f"institution {name.institution} may not submit record type {name.record_type} "
+                f"files; it is registered for: {listed}",
+            )
+        return institution
 
-    def _apply_month(self, account: Account, record: AccountRecord, submission_id: int) -> None:
-        h = record.monthly
-        assert h is not None
-        base = record.base
-        held = self.repo.month(account.id, h.month)
-        if held is not None and held.report_date >= base.rpt_date:
-            # An older or equally old record never replaces a month (BLR027).
-            return
-        if held is None:
-            held = AccountMonth(account_id=account.id, month=h.month)
-            self.session.add(held)
-        held.report_date = base.rpt_date
-        held.report_timing = base.rpt_date_code.value
-        held.settlement_date = h.sett_date
-        held.account_status = h.acct_status.value
-        held.balance_yuan = h.acct_bal
-        held.remaining_periods = h.rem_rep_prd
-        held.five_category = h.five_cate.value
-        held.five_category_date = h.five_cate_adj_date
-        held.repayment_status = h.rpy_status.value
-        held.overdue_periods = h.overd_prd
-        held.overdue_total_yuan = h.tot_overd
-        held.overdue_principal_yuan = h.overd_princ
-        held.overdue_31_60_yuan = h.oved31_60_princ
-        held.overdue_61_90_yuan = h.oved61_90_princ
-        held.overdue_91_180_yuan = h.oved91_180_princ
-        held.overdue_over_180_yuan = h.oved_princ180
-        held.due_yuan = h.cur_rpy_amt
-        held.repaid_yuan = h.act_rpy_amt
-        held.last_repayment_date = h.lat_rpy_date
-        held.close_date = h.close_date
-        held.submission_id = submission_id
-        if h.close_date is not None:
-            account.close_date = h.close_date
-        self.session.flush()
+    def _received(self, earlier: Submission, digest: str) -> bool:
+        """Whether the file received as ``earlier`` is this very file; :class:`FileRejected`
+        (ABF009) when it had other content."""
+        # A row stored before files were hashed has no digest: the name alone decides.
+        if earlier.sha256 in ("", digest):
+            return True
+        raise _refused(
+            "ABF009",
+            f"a file named {earlier.file_name} was already received on "
+            f"{earlier.received_at:%Y-%m-%d} with other content; send new content under a new "
+            "serial number",
+        )
+
+    # --- record 210: the chunked pipeline ------------------------------------------------
+
+    def _apply_210(
+        self,
+        path: Path,
+        step: CheckStep,
+        target: Target,
+        result: IngestResult,
+        progress: RecordsDone | None,
+    ) -> None:
+        loader = Loader(self.session, target, self.clock.now())
+        try:
+            for span, checked in step.checked():
+                plan = decide(checked, loader.held(checked), target)
+                loader.write(plan)
+                result.records += checked.count
+                result.accepted += plan.accepted
+                refused: list[Rejection] = []
+                if plan.refused:
+                    wanted = {line for line, _, _ in plan.refused}
+                    texts = {n: text for n, text in read_span(path, span) if n in wanted}
+                    refused = [
+                        Rejection(line, code, errors, texts[line])
+                        for line, code, errors in plan.refused
+                    ]
+                result.rejections.extend(
+                    heapq.merge(checked.rejections, refused, key=lambda r: r.line)
+                )
+                log.debug("ingest.chunk_written", file=path.name, records=result.records)
+                if progress is not None:
+                    progress(result.records)
+        except BaseException:
+            loader.close(failed=True)
+            raise
+        loader.close()
+
+    # --- other record types --------------------------------------------------------------
+
+    def _apply_other(
+        self,
+        row: Submission,
+        submission: SubmissionFile,
+        context: FileContext,
+        result: IngestResult,
+        progress: RecordsDone | None,
+    ) -> None:
+        record_type = submission.name.record_type
+        try:
+            module = importlib.import_module("zhengxin.bureau.apply_more")
+        except ModuleNotFoundError as exc:
+            if exc.name != "zhengxin.bureau.apply_more":
+                raise
+            raise _refused(
+                "ABF007",
+                f"this bureau does not apply record type {record_type} files yet; "
+                "send record type 210",
+            ) from None
+        ingest_other = cast(_IngestOther, module.ingest_other)
+        accepted, rejections = ingest_other(
+            self.session, self.clock, row, submission.lines(), context
+        )
+        result.records = submission.header.record_count
+        result.accepted = accepted
+        result.rejections.extend(sorted(rejections, key=lambda r: r.line))
+        if progress is not None:
+            progress(result.records)
+
+
+def _for_file(registry: RegistrySnapshot, institution: str) -> SameInstitution:
+    """The registry as the record rules of one file ask it (ABE002, ABE003): is this code one
+    of the codes under the head office of the file's institution? Those codes, taken from the
+    snapshot, make a plain value of the interface package that a worker process can check
+    with, without the bureau's storage layer behind the snapshot."""
+    head = registry.head_offices.get(institution)
+    return SameInstitution(
+        frozenset(code for code, office in registry.head_offices.items() if office == head)
+    )
+
+
+def _refused(code: str, message: str) -> FileRejected:
+    log.warning("ingest.file_rejected", code=code, reason=message)
+    return FileRejected(code, message)
+
+
+def survey(path: Path, body_offset: int, chunk_lines: int) -> tuple[str, list[Span]]:
+    """One pass over the file: the SHA-256 of its bytes, and the spans of its chunks of
+    ``chunk_lines`` body lines each (the last may hold fewer)."""
+    digest = hashlib.sha256()
+    spans: list[Span] = []
+    first, start, count, position, last = 1, body_offset, 0, 0, b""
+    with path.open("rb") as stream:
+        while block := stream.read(_BLOCK):
+            digest.update(block)
+            at = max(0, body_offset - position)
+            left = block.count(b"\n", at)
+            while count + left >= chunk_lines:  # a chunk ends in this block
+                for _ in range(chunk_lines - count):
+                    at = block.index(b"\n", at) + 1
+                left -= chunk_lines - count
+                spans.append(Span(first, chunk_lines, start, position + at))
+                first, start, count = first + chunk_lines, position + at, 0
+            count += left
+            position += len(block)
+            last = block[-1:]
+    if position > start:
+        spans.append(Span(first, count + (last != b"\n"), start, position))
+    return digest.hexdigest(), spans
 
 
 def answer(result: IngestResult, folder: Path, created: datetime) -> Path:
@@ -195,7 +325,7 @@ def answer(result: IngestResult, folder: Path, created: datetime) -> Path:
     was loaded, 3 with each rejected record, its errors (at most five) and its line.
 
     Call it after the ingestion's unit of work has committed, so that the answer never
-    reports records the store does not hold.
+    reports records the store does not hold. The rejected records are streamed.
     """
     original = FileName.parse(result.file_name)
     rejected = (RejectedRecord.of(r.line, r.errors, r.text) for r in result.rejections)

@@ -7,6 +7,7 @@ no command shows a stack trace for bad input.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from zhengxin.bureau.ingest import Ingestor, answer, refusal
 from zhengxin.bureau.render import report_renderable
@@ -82,9 +83,10 @@ def bureau_ingest(
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
             folder = feedback or path.parent / "feedback"
+            records = progress.add_task(f"{escape(path.name)}: records", total=None)
             try:
                 with unit_of_work(engine) as session:
-                    result = Ingestor(session, clock).ingest(path)
+                    result = Ingestor(session, clock).ingest(path, _shown(progress, records))
             except FileRejected as exc:
                 refused = True
                 written = refusal(path, exc, folder, clock.now())
@@ -93,8 +95,10 @@ def bureau_ingest(
                     f"{escape(path.name)}: refused as a whole "
                     f"{escape(f'[{exc.code}]')} {escape(exc.message)}{where}"
                 )
+                progress.remove_task(records)
                 progress.advance(task)
                 continue
+            progress.remove_task(records)
             progress.advance(task)
             if result.duplicate:
                 console.print(f"{escape(path.name)}: already ingested; nothing changed")
@@ -110,6 +114,15 @@ def bureau_ingest(
             )
     if refused:
         raise typer.Exit(1)
+
+
+def _shown(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    """Show the records done so far on a progress task."""
+
+    def show(done: int) -> None:
+        progress.update(task, completed=done)
+
+    return show
 
 
 @bureau_app.command("report")
