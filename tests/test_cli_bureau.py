@@ -76,3 +76,28 @@ def test_a_file_whose_header_lies_is_refused_and_answered_with_flag_2(tmp_path: 
     answer = tmp_path / "feedback" / "B10211000H00012024093021000012.txt"
     feedback = read_feedback(answer)
     assert [e.code for e in feedback.file_errors] == ["ABH005"]
+
+
+def test_worker_processes_give_the_same_answer(tmp_path: Path) -> None:
+    db = bureau(tmp_path)
+    broken = EXAMPLES[1].replace("<AcctBal>5000</AcctBal>", "<AcctBal>5,000</AcctBal>")
+    path = submission(tmp_path / "in", [EXAMPLES[0], broken, EXAMPLES[2], EXAMPLES[3]])
+    result = runner.invoke(
+        app,
+        [
+            "bureau",
+            "ingest",
+            str(path),
+            "--db",
+            db,
+            "--workers",
+            "2",
+            "--feedback",
+            str(tmp_path / "fb"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 records, 3 accepted, 1 rejected (ABE001 x1)" in result.output
+    bad = runner.invoke(app, ["bureau", "ingest", str(path), "--db", db, "--workers", "-1"])
+    assert bad.exit_code == 2
+    assert "ingest.workers" in bad.output

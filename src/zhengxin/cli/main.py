@@ -72,6 +72,9 @@ def bureau_ingest(
     feedback: Annotated[
         Path | None, typer.Option(help="folder for the feedback files (default: beside each file)")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="processes that check records while this one writes (0: none)")
+    ] = 0,
 ) -> None:
     """Check and apply submission files, each whole or not at all, and answer each with its
     feedback file. Exit status 1 when a file was refused as a whole."""
@@ -86,7 +89,8 @@ def bureau_ingest(
             records = progress.add_task(f"{escape(path.name)}: records", total=None)
             try:
                 with unit_of_work(engine) as session:
-                    result = Ingestor(session, clock).ingest(path, _shown(progress, records))
+                    ingestor = Ingestor(session, clock, workers=workers)
+                    result = ingestor.ingest(path, _shown(progress, records))
             except FileRejected as exc:
                 refused = True
                 written = refusal(path, exc, folder, clock.now())
