@@ -36,6 +36,7 @@ from zhengxin.bureau.apply_common import (
     describe_range,
     in_range,
     refuse,
+    refuse_code_change,
 )
 from zhengxin.bureau.models import Account, SpecialEvent
 from zhengxin.codes import AccountType, EffectFlag, SegmentMark210, SpecialEventType
@@ -67,37 +68,18 @@ _REOPENED = SpecialEventType.CARD_REACTIVATED.value
 
 def apply_account_id_change(work: Applying, record: AccountIdChange) -> RecordError | None:
     """Apply one record 211: the account's AcctCode changes."""
+    refused = refuse_code_change(
+        work,
+        ACCOUNT,
+        record,
+        lambda code: work.repo.account(work.institution, code),
+        (OLD_CODE_UNKNOWN, NEW_CODE_TAKEN),
+    )
+    if refused is not None:
+        return refused
     old, new = record.od_bnes_code, record.nw_bnes_code
-    root = type(record).spec.tag
     account = work.repo.account(work.institution, old)
-    if account is None:
-        now = work.current_code(ACCOUNT, old)
-        why = f"; it was changed to {now}" if now != old else ""
-        return refuse(
-            OLD_CODE_UNKNOWN,
-            root,
-            "OdBnesCode",
-            old,
-            f"the bureau holds no account {old} from {work.institution}{why}",
-        )
-    if work.repo.account(work.institution, new) is not None:
-        return refuse(
-            NEW_CODE_TAKEN,
-            root,
-            "NwBnesCode",
-            new,
-            f"{new} is the code of another account of {work.institution}",
-        )
-    retired = work.repo.code_change(work.institution, ACCOUNT, new)
-    if retired is not None and work.current_code(ACCOUNT, new) != old:
-        return refuse(
-            NEW_CODE_TAKEN,
-            root,
-            "NwBnesCode",
-            new,
-            f"{new} was the code of another account; only the account that had a code may "
-            "take it back",
-        )
+    assert account is not None
     account.account_code = new
     work.session.flush()
     work.retire(ACCOUNT, old, new)

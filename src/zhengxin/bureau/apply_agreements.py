@@ -35,6 +35,7 @@ from zhengxin.bureau.apply_common import (
     describe_range,
     in_range,
     refuse,
+    refuse_code_change,
     refuse_record,
 )
 from zhengxin.bureau.models import Agreement
@@ -101,37 +102,18 @@ def apply_agreement(work: Applying, record: AgreementRecord) -> RecordError | No
 
 def apply_agreement_id_change(work: Applying, record: AgreementIdChange) -> RecordError | None:
     """Apply one record 221: the agreement's ContractCode changes."""
+    refused = refuse_code_change(
+        work,
+        AGREEMENT,
+        record,
+        lambda code: work.repo.agreement(work.institution, code),
+        (OLD_CODE_UNKNOWN, NEW_CODE_TAKEN),
+    )
+    if refused is not None:
+        return refused
     old, new = record.od_bnes_code, record.nw_bnes_code
-    root = type(record).spec.tag
     held = work.repo.agreement(work.institution, old)
-    if held is None:
-        now = work.current_code(AGREEMENT, old)
-        why = f"; it was changed to {now}" if now != old else ""
-        return refuse(
-            OLD_CODE_UNKNOWN,
-            root,
-            "OdBnesCode",
-            old,
-            f"the bureau holds no agreement {old} from {work.institution}{why}",
-        )
-    if work.repo.agreement(work.institution, new) is not None:
-        return refuse(
-            NEW_CODE_TAKEN,
-            root,
-            "NwBnesCode",
-            new,
-            f"{new} is the code of another agreement of {work.institution}",
-        )
-    retired = work.repo.code_change(work.institution, AGREEMENT, new)
-    if retired is not None and work.current_code(AGREEMENT, new) != old:
-        return refuse(
-            NEW_CODE_TAKEN,
-            root,
-            "NwBnesCode",
-            new,
-            f"{new} was the code of another agreement; only the agreement that had a code "
-            "may take it back",
-        )
+    assert held is not None
     held.contract_code = new
     for account in work.repo.accounts_under_agreement(work.institution, old):
         account.agreement_code = new

@@ -9,6 +9,7 @@ refused record leaves the store as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ from zhengxin.bureau.repository import BureauRepository
 from zhengxin.kernel.clock import Clock
 from zhengxin.pboc import RecordError
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
+from zhengxin.pboc.variants import AccountIdChange, AgreementIdChange
 
 ACCOUNT, AGREEMENT = "account", "agreement"
 """The kinds of identifier a change record retires (CodeChange.kind): 211 and 221."""
@@ -98,6 +100,50 @@ class Applying:
             )
         )
         self.session.flush()
+
+
+def refuse_code_change(
+    work: Applying,
+    kind: str,
+    record: AccountIdChange | AgreementIdChange,
+    held: Callable[[str], object | None],
+    codes: tuple[str, str],
+) -> RecordError | None:
+    """The server checks of an identifier change (211 BIE001/BIE002, 221 BIE101/BIE102):
+    the old code must be held; the new one must be free, or a code this very ``kind`` (account
+    or agreement) had before. ``held`` finds what the institution holds under a code."""
+    old, new = record.od_bnes_code, record.nw_bnes_code
+    root = type(record).spec.tag
+    unknown, taken = codes
+    if held(old) is None:
+        now = work.current_code(kind, old)
+        why = f"; it was changed to {now}" if now != old else ""
+        return refuse(
+            unknown,
+            root,
+            "OdBnesCode",
+            old,
+            f"the bureau holds no {kind} {old} from {work.institution}{why}",
+        )
+    if held(new) is not None:
+        return refuse(
+            taken,
+            root,
+            "NwBnesCode",
+            new,
+            f"{new} is the code of another {kind} of {work.institution}",
+        )
+    retired = work.repo.code_change(work.institution, kind, new)
+    if retired is not None and work.current_code(kind, new) != old:
+        return refuse(
+            taken,
+            root,
+            "NwBnesCode",
+            new,
+            f"{new} was the code of another {kind}; only the {kind} that had a code may "
+            "take it back",
+        )
+    return None
 
 
 def refuse(code: str, segment: str, tag: str, value: str | None, message: str) -> RecordError:
