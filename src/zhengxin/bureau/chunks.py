@@ -63,8 +63,8 @@ Fields = tuple[str | int | None, ...]
 class Report(NamedTuple):
     """An accepted record 210 as the facts the store keeps (``None`` for an absent segment).
 
-    ``basic`` follows :data:`BASIC_FIELDS`, ``monthly`` :data:`MONTHLY_FIELDS` and ``event``
-    :data:`EVENT_FIELDS`: the column order of the store's tables.
+    ``basic``, ``monthly`` and ``event`` follow ``BASIC_FIELDS``, ``MONTHLY_FIELDS`` and
+    ``EVENT_FIELDS`` of :mod:`zhengxin.bureau.rows`: the column order of the store's tables.
     """
 
     line: int
@@ -83,61 +83,6 @@ class Report(NamedTuple):
     agreement: str | None
     monthly: Fields | None
     event: Fields | None
-
-
-BASIC_FIELDS = (
-    "business_line",
-    "business_detail",
-    "open_date",
-    "currency",
-    "credit_limit_yuan",
-    "loan_amount_yuan",
-    "due_date",
-    "repay_mode",
-    "repay_frequency",
-    "guarantee_mode",
-)
-"""The account's base facts from AcctBsInfSgmt, in the order of :attr:`Report.basic`."""
-MONTHLY_FIELDS = (
-    "month",
-    "report_date",
-    "report_timing",
-    "settlement_date",
-    "account_status",
-    "balance_yuan",
-    "remaining_periods",
-    "five_category",
-    "five_category_date",
-    "repayment_status",
-    "overdue_periods",
-    "overdue_total_yuan",
-    "overdue_principal_yuan",
-    "overdue_31_60_yuan",
-    "overdue_61_90_yuan",
-    "overdue_91_180_yuan",
-    "overdue_over_180_yuan",
-    "due_yuan",
-    "repaid_yuan",
-    "last_repayment_date",
-    "close_date",
-)
-"""A month's performance from AcctMthlyBlgInfSgmt, in the order of :attr:`Report.monthly`."""
-EVENT_FIELDS = (
-    "report_date",
-    "report_timing",
-    "account_status",
-    "balance_yuan",
-    "five_category",
-    "five_category_date",
-    "repayment_status",
-    "remaining_periods",
-    "overdue_periods",
-    "overdue_total_yuan",
-    "last_repayment_yuan",
-    "last_repayment_date",
-    "close_date",
-)
-"""A non-monthly report from AcctDbtInfSgmt, in the order of :attr:`Report.event`."""
 
 
 @dataclass(frozen=True, slots=True)

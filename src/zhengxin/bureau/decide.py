@@ -37,13 +37,12 @@ from functools import cache
 
 from zhengxin.bureau.chunks import (
     BASE,
-    BASIC_FIELDS,
     SEGMENT_OF_MARK,
     CheckedChunk,
     Fields,
     Report,
 )
-from zhengxin.bureau.rows import Changed, Held, Plan, Row, Target
+from zhengxin.bureau.rows import BASIC_FIELDS, Changed, Held, Plan, Row, Target
 from zhengxin.pboc import RecordError
 from zhengxin.pboc.errors import MULTI_ITEM_TAG
 

@@ -14,6 +14,60 @@ from typing import NamedTuple
 
 from zhengxin.pboc import RecordError
 
+BASIC_FIELDS = (
+    "business_line",
+    "business_detail",
+    "open_date",
+    "currency",
+    "credit_limit_yuan",
+    "loan_amount_yuan",
+    "due_date",
+    "repay_mode",
+    "repay_frequency",
+    "guarantee_mode",
+)
+"""The account's base facts from AcctBsInfSgmt, in the order of :attr:`Report.basic`."""
+MONTHLY_FIELDS = (
+    "month",
+    "report_date",
+    "report_timing",
+    "settlement_date",
+    "account_status",
+    "balance_yuan",
+    "remaining_periods",
+    "five_category",
+    "five_category_date",
+    "repayment_status",
+    "overdue_periods",
+    "overdue_total_yuan",
+    "overdue_principal_yuan",
+    "overdue_31_60_yuan",
+    "overdue_61_90_yuan",
+    "overdue_91_180_yuan",
+    "overdue_over_180_yuan",
+    "due_yuan",
+    "repaid_yuan",
+    "last_repayment_date",
+    "close_date",
+)
+"""A month's performance from AcctMthlyBlgInfSgmt, in the order of :attr:`Report.monthly`."""
+EVENT_FIELDS = (
+    "report_date",
+    "report_timing",
+    "account_status",
+    "balance_yuan",
+    "five_category",
+    "five_category_date",
+    "repayment_status",
+    "remaining_periods",
+    "overdue_periods",
+    "overdue_total_yuan",
+    "last_repayment_yuan",
+    "last_repayment_date",
+    "close_date",
+)
+"""A non-monthly report from AcctDbtInfSgmt, in the order of :attr:`Report.event`."""
+
 SUBJECT_COLUMNS = ("id_type", "id_number", "name")
 ACCOUNT_COLUMNS = (
     "institution_code",
@@ -38,50 +92,8 @@ ACCOUNT_COLUMNS = (
 UPDATE_COLUMNS = ("account_id", "has_basic", *ACCOUNT_COLUMNS[5:])
 """A known account's changes: base facts (when ``has_basic``), agreement and close date (each
 when not ``None``)."""
-MONTH_COLUMNS = (
-    "institution_code",
-    "account_code",
-    "month",
-    "report_date",
-    "report_timing",
-    "settlement_date",
-    "account_status",
-    "balance_yuan",
-    "remaining_periods",
-    "five_category",
-    "five_category_date",
-    "repayment_status",
-    "overdue_periods",
-    "overdue_total_yuan",
-    "overdue_principal_yuan",
-    "overdue_31_60_yuan",
-    "overdue_61_90_yuan",
-    "overdue_91_180_yuan",
-    "overdue_over_180_yuan",
-    "due_yuan",
-    "repaid_yuan",
-    "last_repayment_date",
-    "close_date",
-    "submission_id",
-)
-EVENT_COLUMNS = (
-    "institution_code",
-    "account_code",
-    "report_date",
-    "report_timing",
-    "account_status",
-    "balance_yuan",
-    "five_category",
-    "five_category_date",
-    "repayment_status",
-    "remaining_periods",
-    "overdue_periods",
-    "overdue_total_yuan",
-    "last_repayment_yuan",
-    "last_repayment_date",
-    "close_date",
-    "submission_id",
-)
+MONTH_COLUMNS = ("institution_code", "account_code", *MONTHLY_FIELDS, "submission_id")
+EVENT_COLUMNS = ("institution_code", "account_code", *EVENT_FIELDS, "submission_id")
 
 Row = tuple[str | int | bool | None, ...]
 
