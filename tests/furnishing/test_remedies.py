@@ -11,7 +11,7 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
-from zhengxin.codes import ReportTimingCode
+from zhengxin.codes import AccountStatus, RepaymentStatus, ReportTimingCode
 from zhengxin.furnishing.corrections import (
     Remedy,
     base_correction,
@@ -20,6 +20,7 @@ from zhengxin.furnishing.corrections import (
     verdict,
 )
 from zhengxin.kernel.clock import month_end
+from zhengxin.kernel.errors import InvalidInput
 from zhengxin.pboc import AccountRecord, FileContext, RejectedRecord, check_line
 from zhengxin.pboc.errors import RecordError
 
@@ -35,16 +36,23 @@ CONTEXT = FileContext("210", date(2024, 9, 30), INSTITUTION)
 class ReferenceLedger:
     """The example account as a ledger would rebuild it: any timing, any date."""
 
-    def __init__(self, known: frozenset[str] = frozenset({CODE})) -> None:
+    def __init__(
+        self, known: frozenset[str] = frozenset({CODE}), opened: date | None = None
+    ) -> None:
         self.known = known
+        self.opened = opened  # as if the account had opened that day, not in June
         self.asked: list[tuple[str, str, date]] = []
 
     def rebuild(self, account_code: str, timing: str, report_date: date) -> AccountRecord | None:
         self.asked.append((account_code, timing, report_date))
         if account_code not in self.known:
             return None
+        if self.opened is not None and report_date < self.opened:
+            raise InvalidInput("furnishing.before_opening", f"opened on {self.opened}")
         code = ReportTimingCode(timing)
         if code is ReportTimingCode.OPENED:
+            if self.opened is not None:
+                return _opened_on(self.opened)
             return OPENING  # the opening is reported once, on its own day
         base = dataclasses.replace(MONTHLY.base, rpt_date=report_date, rpt_date_code=code)
         assert MONTHLY.monthly is not None
@@ -56,6 +64,22 @@ class ReferenceLedger:
             five_cate_adj_date=min(MONTHLY.monthly.five_cate_adj_date, report_date),
             lat_rpy_date=min(MONTHLY.monthly.lat_rpy_date, report_date),
         )
+        if code is ReportTimingCode.CLOSED:
+            closed = dataclasses.replace(
+                monthly,
+                acct_status=AccountStatus.CLOSED,
+                acct_bal=0,
+                rpy_status=RepaymentStatus.CLOSED,
+                overd_prd=0,
+                tot_overd=0,
+                overd_princ=0,
+                oved31_60_princ=0,
+                oved61_90_princ=0,
+                oved91_180_princ=0,
+                oved_princ180=0,
+                close_date=report_date,
+            )
+            return dataclasses.replace(MONTHLY, base=base, monthly=closed)
         if code is ReportTimingCode.FIRST_MONTHLY:
             return dataclasses.replace(
                 MONTHLY,
@@ -65,6 +89,22 @@ class ReferenceLedger:
                 monthly=monthly,
             )
         return dataclasses.replace(MONTHLY, base=base, monthly=monthly)
+
+
+def _opened_on(day: date) -> AccountRecord:
+    assert OPENING.basic_info is not None and OPENING.monthly is not None
+    return dataclasses.replace(
+        OPENING,
+        base=dataclasses.replace(OPENING.base, rpt_date=day),
+        basic_info=dataclasses.replace(OPENING.basic_info, open_date=day),
+        monthly=dataclasses.replace(
+            OPENING.monthly,
+            month=day.replace(day=1),
+            sett_date=day,
+            five_cate_adj_date=day,
+            lat_rpy_date=day,
+        ),
+    )
 
 
 def refused(line: str, *codes: str, position: int = 1) -> RejectedRecord:
@@ -183,3 +223,48 @@ def test_a_corrected_name_and_a_renumbered_account_pass_their_rules() -> None:
 
     change = identifier_change(CODE, CODE + "X")
     assert check_line(change, "211", FileContext("211", date(2024, 9, 30), INSTITUTION)) == []
+
+
+def test_a_closure_the_bureau_never_met_goes_back_as_a_closure_after_the_first_report() -> None:
+    closure = ReferenceLedger().rebuild(CODE, "20", date(2024, 9, 12))
+    assert closure is not None and not check_line(closure.to_line(), "210", CONTEXT)
+
+    answer = verdict(refused(closure.to_line(), "BLR004"), ReferenceLedger(), CONTEXT)
+
+    assert answer.remedy is Remedy.FIRST_REPORT
+    assert [(r.base.rpt_date_code.value, r.base.rpt_date) for r in answer.records] == [
+        ("31", date(2024, 8, 31)),
+        ("20", date(2024, 9, 12)),
+    ]
+
+
+def test_an_account_opened_this_month_goes_back_with_its_opening() -> None:
+    ledger = ReferenceLedger(opened=date(2024, 9, 3))
+    closure = ledger.rebuild(CODE, "20", date(2024, 9, 12))
+    assert closure is not None
+
+    answer = verdict(refused(closure.to_line(), "BLR005"), ledger, CONTEXT)
+
+    assert answer.remedy is Remedy.FIRST_REPORT, answer.reason
+    assert [(r.base.rpt_date_code.value, r.base.rpt_date) for r in answer.records] == [
+        ("10", date(2024, 9, 3)),
+        ("20", date(2024, 9, 12)),
+    ]
+    for record in answer.records:
+        assert not check_line(record.to_line(), "210", CONTEXT)
+
+
+def test_a_record_the_ledger_cannot_rebuild_needs_a_person_and_stops_nothing_else() -> None:
+    ledger = ReferenceLedger(opened=date(2024, 9, 3))
+    early = damaged(month_line(date(2024, 8, 31)))
+
+    answers = list(
+        remedies(
+            [refused(early, "ABE001", position=2), refused(early, "BLR027", position=3)],
+            ledger,
+            CONTEXT,
+        )
+    )
+
+    assert [a.remedy for a in answers] == [Remedy.PERSON, Remedy.NOTHING]
+    assert "cannot rebuild" in answers[0].reason

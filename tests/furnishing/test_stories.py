@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import Backend
 from tests.lender.conftest import INSTITUTION, ZHANG_SAN, Lender
 from zhengxin.codes import ReportTimingCode
+from zhengxin.furnishing.corrections import Remedy
 from zhengxin.furnishing.service import (
     NO_AUTHORIZATION,
     SUBJECT_INCOMPLETE,
@@ -39,9 +40,13 @@ from zhengxin.pboc import (
     AgreementRecord,
     BasicInfoRecord,
     FileContext,
+    FileName,
+    RecordError,
+    RejectedRecord,
     check_file,
     check_line,
     read_submission,
+    write_feedback,
 )
 
 YUAN = Money.yuan
@@ -540,3 +545,51 @@ def test_serials_run_per_bureau_day_and_record_type(story: Story) -> None:
     assert {bureau for bureau, _ in names} == set(BUREAUS)
     for _, furnished in story.files:
         assert read_submission(furnished.path).header.record_count == len(furnished.records)
+
+
+def _answer(story: Story, refusals: list[tuple[AccountRecord, str]], day: date) -> Path:
+    """The CRC's feedback on a 210 file of ``day``, refusing each record with its code."""
+    name = FileName(INSTITUTION.code, day, "210", "001")
+    rejected = [
+        RejectedRecord.of(n, [RecordError(code, "AcctBsSgmt", "AcctCode", None, code)], r.to_line())
+        for n, (r, code) in enumerate(refusals, 1)
+    ]
+    return write_feedback(story.outbox / "answers", name, datetime(2025, 2, 1, 9), 0, rejected)
+
+
+def test_an_account_refused_twice_is_put_right_once(story: Story) -> None:
+    line = story.open_line(ZHANG_SAN, "张三")
+    story.go(date(2025, 2, 1))
+    (month_end,) = [r for r in accounts(story, "CRC", date(2025, 1, 31))]
+    answer = _answer(story, [(month_end, "BLR004"), (month_end, "BLR004")], date(2025, 1, 31))
+
+    with story.service() as s:
+        done = Furnisher(s, bureau_outbox(story.outbox, "CRC"), "CRC").remedy(
+            answer, date(2025, 2, 1)
+        )
+
+    assert [v.remedy for v in done.verdicts] == [Remedy.FIRST_REPORT] * 2
+    (resent,) = done.files
+    check_written(resent, date(2025, 2, 1))
+    assert [(r.base.acct_code, r.base.rpt_date_code.value) for r in resent.records] == [
+        (line, "31")
+    ]
+
+
+def test_a_deletion_whose_history_cannot_go_back_is_left_to_a_person(story: Story) -> None:
+    line = story.open_line(ZHANG_SAN, "张三")
+    story.go(date(2025, 2, 1))
+    (month_end,) = [r for r in accounts(story, "CRC", date(2025, 1, 31))]
+    with story.service() as s:
+        s.close_line(line)  # closing the only line revokes the authorization
+    answer = _answer(story, [(month_end, "BLR019")], date(2025, 1, 31))
+
+    with story.service() as s:
+        done = Furnisher(s, bureau_outbox(story.outbox, "CRC"), "CRC").remedy(
+            answer, date(2025, 2, 3)
+        )
+
+    (verdict,) = done.verdicts
+    assert verdict.remedy is Remedy.PERSON
+    assert "would lose it" in verdict.reason
+    assert done.files == ()

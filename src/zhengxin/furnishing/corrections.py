@@ -34,6 +34,7 @@ from typing import Protocol
 
 from zhengxin.codes import AccountType, IdType, ReportTimingCode
 from zhengxin.kernel.clock import add_months, month_end
+from zhengxin.kernel.errors import InvalidInput
 from zhengxin.pboc import AccountRecord, FileContext, RejectedRecord, check_line
 from zhengxin.pboc.corrections import AccountCorrection, BaseCorrection
 from zhengxin.pboc.errors import RecordUnreadable
@@ -134,7 +135,7 @@ def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) 
             "the refused line cannot be read back to an account and date; "
             "find it in the submission file and fix the export",
         )
-    code, when = refused.account_code, refused.report_date
+    code = refused.account_code
 
     def person(reason: str) -> Verdict:
         return Verdict(record.position, code, codes, Remedy.PERSON, reason)
@@ -150,8 +151,28 @@ def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) 
     for known, reason in PERSON_ONLY.items():
         if known in found:
             return person(reason)
+    try:
+        return _remedy(record, rebuilder, context, codes, refused)
+    except InvalidInput as exc:
+        return person(f"the ledger cannot rebuild this record: {exc.message}")
+
+
+def _remedy(
+    record: RejectedRecord,
+    rebuilder: Rebuilder,
+    context: FileContext,
+    codes: tuple[str, ...],
+    refused: _Refused,
+) -> Verdict:
+    found = set(codes)
+    code, when, timing = refused.account_code, refused.report_date, refused.timing
+    assert when is not None
+
+    def person(reason: str) -> Verdict:
+        return Verdict(record.position, code, codes, Remedy.PERSON, reason)
+
     if found & OTHER_TYPE:
-        history = _history(rebuilder, code, when, context)
+        history = _history(rebuilder, code, timing, when, context)
         if history is None:
             return person("the ledger cannot give this account's whole history again")
         return Verdict(
@@ -165,7 +186,9 @@ def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) 
             (AccountDeletion(del_rec_code=code),),
         )
     if found & UNKNOWN_ACCOUNT:
-        first = _first_report(rebuilder, code, when, context)
+        first = _first_report(rebuilder, code, timing, when, context) or _opened_since(
+            rebuilder, code, timing, when, context
+        )
         if first is None:
             return person("the ledger cannot give this account's first report")
         return Verdict(
@@ -173,7 +196,8 @@ def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) 
             code,
             codes,
             Remedy.FIRST_REPORT,
-            "the bureau has not met this account; send its first report (31) and the record",
+            "the bureau has not met this account; send its first report (31, or its opening "
+            "10) and the record",
             first,
         )
     rebuilt = rebuilder.rebuild(code, refused.timing, when)
@@ -199,43 +223,64 @@ def verdict(record: RejectedRecord, rebuilder: Rebuilder, context: FileContext) 
     )
 
 
+def _passing(records: list[AccountRecord | None], context: FileContext) -> bool:
+    return all(r is not None and not check_line(r.to_line(), "210", context) for r in records)
+
+
 def _first_report(
-    rebuilder: Rebuilder, code: str, when: date, context: FileContext
+    rebuilder: Rebuilder, code: str, timing: str, when: date, context: FileContext
 ) -> tuple[AccountRecord, ...] | None:
-    last = month_end(add_months(when.replace(day=1), -1)) if when != month_end(when) else when
-    first = rebuilder.rebuild(code, ReportTimingCode.FIRST_MONTHLY.value, last)
-    if first is None or check_line(first.to_line(), "210", context):
+    """The account's first report to a bureau that has not met it, then the refused record
+    itself: a 31 at the last month end (or, for an account opened since, its opening 10)."""
+    last = when if when == month_end(when) else month_end(add_months(when.replace(day=1), -1))
+    try:
+        first = rebuilder.rebuild(code, ReportTimingCode.FIRST_MONTHLY.value, last)
+    except InvalidInput:  # opened after ``last``: see :func:`_opened_since`
         return None
-    out = [first]
+    if first is None or first.basic_info is None or first.basic_info.open_date > last:
+        return None
+    out: list[AccountRecord | None] = [first]
     if when > last:
-        record = rebuilder.rebuild(code, ReportTimingCode.MONTHLY.value, when)
-        if record is not None:
-            out.append(record)
-    return tuple(out)
+        out.append(rebuilder.rebuild(code, timing, when))
+    return tuple(r for r in out if r is not None) if _passing(out, context) else None
+
+
+def _opened_since(
+    rebuilder: Rebuilder, code: str, timing: str, when: date, context: FileContext
+) -> tuple[AccountRecord, ...] | None:
+    """For an account opened in ``when``'s month: its opening (10), then the refused record."""
+    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, when)
+    if opening is None or opening.basic_info is None:
+        return None
+    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, opening.basic_info.open_date)
+    if opening is None:
+        return None
+    out: list[AccountRecord | None] = [opening]
+    if when > opening.base.rpt_date or timing != ReportTimingCode.OPENED.value:
+        out.append(rebuilder.rebuild(code, timing, when))
+    return tuple(r for r in out if r is not None) if _passing(out, context) else None
 
 
 def _history(
-    rebuilder: Rebuilder, code: str, through: date, context: FileContext
+    rebuilder: Rebuilder, code: str, timing: str, through: date, context: FileContext
 ) -> tuple[AccountRecord, ...] | None:
-    """The account's life again as the ledger tells it: the opening, then each month end up
-    to ``through``."""
-    probe = rebuilder.rebuild(code, ReportTimingCode.FIRST_MONTHLY.value, month_end(through))
-    if probe is None or probe.basic_info is None:
+    """The account's life again as the ledger tells it, up to the refused record: the opening,
+    each month end before ``through``'s month, then the refused record itself (a closure stays
+    a closure). Recoveries (40) of earlier months are not sent again: the months hold them."""
+    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, through)
+    if opening is None or opening.basic_info is None:
         return None
-    opened = probe.basic_info.open_date
-    out: list[AccountRecord] = []
+    opened = opening.basic_info.open_date
     opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, opened)
-    if opening is not None:
-        out.append(opening)
+    out: list[AccountRecord | None] = [opening]
     month = opened.replace(day=1)
-    while month_end(month) <= month_end(through):
-        record = rebuilder.rebuild(code, ReportTimingCode.MONTHLY.value, month_end(month))
-        if record is not None:
-            out.append(record)
+    while month_end(month) < through.replace(day=1):
+        if month_end(month) > opened:
+            out.append(rebuilder.rebuild(code, ReportTimingCode.MONTHLY.value, month_end(month)))
         month = add_months(month, 1)
-    if not out or any(check_line(r.to_line(), "210", context) for r in out):
-        return None
-    return tuple(out)
+    if through > opened or timing != ReportTimingCode.OPENED.value:
+        out.append(rebuilder.rebuild(code, timing, through))
+    return tuple(r for r in out if r is not None) if _passing(out, context) else None
 
 
 def base_correction(record: AccountRecord, name: str, id_type: str, id_num: str) -> str:

@@ -53,6 +53,7 @@ the next month-end record reports the account's state in full once the gate open
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -568,9 +569,18 @@ class Furnisher:
                 for r in answer.rejected()
             )
         else:
-            verdicts = tuple(corrections.remedies(answer.rejected(), self, context))
-        deletions = [d for v in verdicts for d in v.deletions]
-        resent = [r for v in verdicts for r in v.records]
+            verdicts = tuple(
+                self._deletable(day, v)
+                for v in corrections.remedies(answer.rejected(), self, context)
+            )
+        deletions = list({d.del_rec_code: d for v in verdicts for d in v.deletions}.values())
+        resent = list(
+            {
+                (r.base.acct_code, r.base.rpt_date, r.base.rpt_date_code): r
+                for v in verdicts
+                for r in v.records
+            }.values()
+        )
         files = []
         if deletions:
             files.append(self._write(day, DELETION, deletions))
@@ -588,6 +598,22 @@ class Furnisher:
                     reason=verdict.reason,
                 )
         return Remedied(feedback, verdicts, tuple(files))
+
+    def _deletable(self, day: date, verdict: corrections.Verdict) -> corrections.Verdict:
+        """A whole deletion goes out only with every record of the history that replaces it
+        passing today's gates; otherwise the bureau would lose the account."""
+        if verdict.remedy is not corrections.Remedy.DELETE_AND_RESEND:
+            return verdict
+        if len(self.gate(day, list(verdict.records))) == len(verdict.records):
+            return verdict
+        return dataclasses.replace(
+            verdict,
+            remedy=corrections.Remedy.PERSON,
+            reason="the bureau holds the account under another type, but its history cannot "
+            "all pass today's consent and notice gates: deleting it would lose it",
+            records=(),
+            deletions=(),
+        )
 
     def _remember(self, record_type: str, batch: Sequence[Record]) -> None:
         """Keep what ``batch`` told the bureau, beside the file that told it."""
