@@ -69,6 +69,10 @@ def test_a_good_file_lands_and_the_same_file_again_changes_nothing(
     again = ingest(bureau, path)
     assert again.duplicate is True and again.accepted == 0
     assert counts(bureau) == after_first
+    renamed = path.with_suffix(".dat")  # the name is the 30 characters; the extension aside
+    renamed.write_bytes(path.read_bytes())
+    assert ingest(bureau, renamed).duplicate is True
+    assert counts(bureau) == after_first
 
 
 def test_a_header_that_lies_about_the_count_is_rejected_and_nothing_lands(

@@ -115,7 +115,7 @@ class Ingestor:
         submission = read_submission(path)
         name = submission.name
         self._may_submit(name)
-        earlier = self.repo.submission_by_name(path.name)
+        earlier = self.repo.submission_by_name(name.render())
         with steady_collector(), CheckStep(self.workers) as step:
             # The line checks start at once (in a worker, when there are workers) and run
             # alongside the survey, and so does the check step's first chunks: neither writes.
@@ -146,7 +146,7 @@ class Ingestor:
     ) -> IngestResult:
         name = submission.name
         row = Submission(
-            file_name=path.name,
+            file_name=name.render(),  # canonical: the extension it came with aside
             institution_code=name.institution,
             record_type=name.record_type,
             file_date=name.file_date,
