@@ -245,14 +245,19 @@ def _first_report(
     return tuple(r for r in out if r is not None) if _passing(out, context) else None
 
 
+def _opening(rebuilder: Rebuilder, code: str, known_on: date) -> AccountRecord | None:
+    """The account's opening record (10), dated its opening day, found from a day it existed."""
+    probe = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, known_on)
+    if probe is None or probe.basic_info is None:
+        return None
+    return rebuilder.rebuild(code, ReportTimingCode.OPENED.value, probe.basic_info.open_date)
+
+
 def _opened_since(
     rebuilder: Rebuilder, code: str, timing: str, when: date, context: FileContext
 ) -> tuple[AccountRecord, ...] | None:
     """For an account opened in ``when``'s month: its opening (10), then the refused record."""
-    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, when)
-    if opening is None or opening.basic_info is None:
-        return None
-    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, opening.basic_info.open_date)
+    opening = _opening(rebuilder, code, when)
     if opening is None:
         return None
     out: list[AccountRecord | None] = [opening]
@@ -267,11 +272,10 @@ def _history(
     """The account's life again as the ledger tells it, up to the refused record: the opening,
     each month end before ``through``'s month, then the refused record itself (a closure stays
     a closure). Recoveries (40) of earlier months are not sent again: the months hold them."""
-    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, through)
+    opening = _opening(rebuilder, code, through)
     if opening is None or opening.basic_info is None:
         return None
     opened = opening.basic_info.open_date
-    opening = rebuilder.rebuild(code, ReportTimingCode.OPENED.value, opened)
     out: list[AccountRecord | None] = [opening]
     month = opened.replace(day=1)
     while month_end(month) < through.replace(day=1):
