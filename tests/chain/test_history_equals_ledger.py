@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Backend
 from zhengxin.bureau.models import Account, AccountEvent, AccountMonth
+from zhengxin.bureau.rows import MONTHLY_FIELDS
 from zhengxin.cli.demo import upgrade_plan
 from zhengxin.furnishing.corrections import Remedy
 from zhengxin.furnishing.service import Furnisher
@@ -85,27 +86,8 @@ def _monthly(record: AccountRecord) -> dict[str, object]:
     }
 
 
-HELD = (
-    "report_timing",
-    "settlement_date",
-    "account_status",
-    "balance_yuan",
-    "remaining_periods",
-    "five_category",
-    "five_category_date",
-    "repayment_status",
-    "overdue_periods",
-    "overdue_total_yuan",
-    "overdue_principal_yuan",
-    "overdue_31_60_yuan",
-    "overdue_61_90_yuan",
-    "overdue_91_180_yuan",
-    "overdue_over_180_yuan",
-    "due_yuan",
-    "repaid_yuan",
-    "last_repayment_date",
-    "close_date",
-)
+HELD = tuple(f for f in MONTHLY_FIELDS if f not in ("month", "report_date"))
+"""The month's facts compared: everything the bureau keeps of it but its key and date."""
 
 
 def _held(row: AccountMonth) -> dict[str, object]:
