@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -236,3 +237,134 @@ class CodeChange(BureauBase):
     new_code: Mapped[str] = mapped_column(String(60))
     changed_on: Mapped[date] = mapped_column(Date)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+
+
+class Authorization(BureauBase):
+    """A subject's signed authorization, lodged by the institution that holds it (art. 18, 29).
+
+    An inquiry names it by ``reference``; it covers that institution, the listed ``purposes``
+    (query-reason codes) and the instants from ``signed_on`` until ``valid_until`` or
+    ``revoked_on``. The bureau keeps the signed text's hash, not the text."""
+
+    __tablename__ = "authorization"
+    __table_args__ = (UniqueConstraint("institution_code", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_code: Mapped[str] = mapped_column(ForeignKey("institution.code"))
+    reference: Mapped[str] = mapped_column(String(40))
+    id_type: Mapped[str] = mapped_column(String(2))
+    id_number: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(30))
+    document: Mapped[str] = mapped_column(String(60))
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    signed_on: Mapped[date] = mapped_column(Date)
+    scope: Mapped[str] = mapped_column(String(10), doc="query, report or both")
+    purposes: Mapped[str] = mapped_column(String(100), doc="query-reason codes, comma-separated")
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    lodged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Inquiry(BureauBase):
+    """One request for a subject's report, answered or refused: an institution's (with a
+    purpose and an authorization) or the subject's own (本人查询)."""
+
+    __tablename__ = "inquiry"
+    __table_args__ = (Index("ix_inquiry_subject_asked", "subject_id", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    asked_on: Mapped[date] = mapped_column(Date, doc="the business date (UTC+8) of asked_at")
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"), nullable=True)
+    id_type: Mapped[str] = mapped_column(String(2))
+    id_number: Mapped[str] = mapped_column(String(20))
+    institution_code: Mapped[str | None] = mapped_column(
+        String(14), nullable=True, doc="who asked; None for the subject's own query"
+    )
+    self_query: Mapped[bool] = mapped_column(Boolean)
+    purpose: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    authorization_ref: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    authorization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorization.id"), nullable=True
+    )
+    outcome: Mapped[str] = mapped_column(String(10), doc="answered or refused")
+    refusal_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    report_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    chargeable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Dispute(BureauBase):
+    """A subject's objection to a record or a query record (art. 25): marked on the report
+    from the moment it is filed, answered by the institution concerned, closed by the bureau
+    with an outcome within 20 days."""
+
+    __tablename__ = "dispute"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    dispute_type: Mapped[str] = mapped_column(String(2))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), nullable=True)
+    month: Mapped[date | None] = mapped_column(
+        Date, nullable=True, doc="the month disputed; None for the whole account"
+    )
+    inquiry_id: Mapped[int | None] = mapped_column(ForeignKey("inquiry.id"), nullable=True)
+    institution_code: Mapped[str] = mapped_column(
+        ForeignKey("institution.code"), index=True, doc="who must answer"
+    )
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    filed_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), doc="open, answered or closed")
+    answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    answer_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    correction_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id"), nullable=True
+    )
+    answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    outcome_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class Statement(BureauBase):
+    """A subject's own statement (本人声明), shown on every report until withdrawn."""
+
+    __tablename__ = "statement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    statement_type: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(String(500))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), nullable=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEntry(BureauBase):
+    """One line of the append-only audit log (art. 22): who read or wrote whose personal data,
+    what, why and when. Each line carries the hash of the one before it and its own hash over
+    both, so an edit, a deletion or a reordering breaks the chain."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(40), doc="an institution code, subject or operator")
+    action: Mapped[str] = mapped_column(String(10), doc="read or write")
+    subject_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    what: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(String(200))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(BureauBase):
+    """The chain's last line (one row): its sequence number and hash. Appends lock it, so the
+    log has one order; verification checks the log ends where the head says."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

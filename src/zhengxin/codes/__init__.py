@@ -25,6 +25,7 @@ from zhengxin.codes.tables import (
     CreditLimitType,
     CustomerType,
     Degree,
+    DisputeType,
     Education,
     EffectFlag,
     EmployerType,
@@ -58,6 +59,7 @@ from zhengxin.codes.tables import (
     SpecialEventType,
     SpecialTransactionType,
     SplitDrawdownFlag,
+    StatementType,
     TechnicalTitle,
     TransferRepaymentStatus,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "Currency",
     "CustomerType",
     "Degree",
+    "DisputeType",
     "Education",
     "EffectFlag",
     "EmployerType",
@@ -116,6 +119,7 @@ __all__ = [
     "SpecialEventType",
     "SpecialTransactionType",
     "SplitDrawdownFlag",
+    "StatementType",
     "TechnicalTitle",
     "TransferRepaymentStatus",
 ]

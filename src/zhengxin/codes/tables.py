@@ -739,6 +739,33 @@ LENDER_QUERY_REASONS: tuple[QueryReason, ...] = (
 guarantors, courts, brokers, merchants' acquirers and employers."""
 
 
+class DisputeType(Code):
+    """异议事项类型: what a subject objects to (art. 25; ``law-and-products.md`` §2). The
+    reference names the kinds without numbering them; the codes are this system's."""
+
+    NOT_MINE = ("01", "非本人业务")
+    DENY_OVERDUE = ("02", "否认逾期")
+    FRAUD = ("03", "欺诈")
+    QUERY_NOT_AUTHORIZED = ("04", "查询记录非本人授权")
+    WRONG_DETAIL = ("05", "信息有误")
+
+    @property
+    def about_a_query(self) -> bool:
+        """Whether the objection is to a query record rather than a credit record."""
+        return self is DisputeType.QUERY_NOT_AUTHORIZED
+
+
+class StatementType(Code):
+    """本人声明类型: what a subject's own statement on the report says (§2)."""
+
+    NOT_MY_LOAN = ("01", "非本人贷款")
+    NOT_MY_USE = ("02", "非本人使用")
+    CARD_FEE_OVERDUE = ("03", "信用卡年费逾期")
+    CARD_LOST = ("04", "信用卡丢失")
+    THIRD_PARTY_LATE = ("05", "第三方代还延迟")
+    SUBSIDY_LATE = ("06", "政府贴息延迟")
+
+
 class Bureau(Code):
     """The licensed personal credit bureaus a lender may report to and query
     (``law-and-products.md`` §1: the CRC and the market bureaus)."""
