@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     true,
     union_all,
+    update,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -27,8 +28,10 @@ from zhengxin.bureau.models import (
     AccountMonth,
     Agreement,
     CodeChange,
+    Dispute,
     Institution,
     SpecialEvent,
+    Statement,
     Subject,
     SubjectInfo,
     Submission,
@@ -128,6 +131,14 @@ class BureauRepository:
             )
         )
 
+    def events_of(self, account_id: int) -> Sequence[AccountEvent]:
+        """The non-monthly reports of an account, oldest first."""
+        return self.session.scalars(
+            select(AccountEvent)
+            .where(AccountEvent.account_id == account_id)
+            .order_by(AccountEvent.report_date)
+        ).all()
+
     def latest_month(self, account_id: int) -> AccountMonth | None:
         """The most recent month of an account's performance held."""
         return self.session.scalar(
@@ -200,8 +211,13 @@ class BureauRepository:
         self.session.execute(statement)
 
     def delete_account(self, account: Account) -> None:
-        """Delete an account with its months, non-monthly reports and special events."""
+        """Delete an account with its months, non-monthly reports and special events. A
+        dispute or statement about it stays, about an account no longer held."""
         account_id = account.id
+        for linked in (Dispute, Statement):
+            self.session.execute(
+                update(linked).where(linked.account_id == account_id).values(account_id=None)
+            )
         self.session.execute(delete(SpecialEvent).where(SpecialEvent.account_id == account_id))
         self.delete_months(account_id, None, None)
         self.delete_events(account_id, None, None)

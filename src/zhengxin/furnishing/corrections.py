@@ -20,12 +20,14 @@ truth, decides what to send instead. The remedy depends on what the bureau objec
 * **a retired code** (ABE012) or **nothing after closure** (BLR020): only a person can decide.
 
 Corrections of records the bureau *accepted* are built here too: :func:`base_correction` (212
-for the base segment, when the lender corrects a customer's name or ID) and
+for the base segment, when the lender corrects a customer's name or ID), :func:`month_correction`
+(212 for one month's performance, when a disputed month was reported wrong) and
 :func:`identifier_change` (211, when the lender renumbers an account).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -35,9 +37,15 @@ from typing import Protocol
 from zhengxin.codes import AccountType, IdType, ReportTimingCode
 from zhengxin.kernel.clock import add_months, month_end
 from zhengxin.kernel.errors import InvalidInput
-from zhengxin.pboc import AccountRecord, FileContext, RejectedRecord, check_line
+from zhengxin.pboc import (
+    AccountRecord,
+    FileContext,
+    MonthlySegment,
+    RejectedRecord,
+    check_line,
+)
 from zhengxin.pboc.corrections import AccountCorrection, BaseCorrection
-from zhengxin.pboc.errors import RecordUnreadable
+from zhengxin.pboc.errors import RecordInvalid, RecordUnreadable
 from zhengxin.pboc.record210 import parse_line
 from zhengxin.pboc.variants import AccountDeletion, AccountIdChange
 
@@ -303,6 +311,84 @@ def base_correction(record: AccountRecord, name: str, id_type: str, id_num: str)
         ),
     )
     return correction.to_line()
+
+
+MONTH_END_TIMINGS = frozenset(
+    {
+        ReportTimingCode.MONTHLY,
+        ReportTimingCode.FIRST_MONTHLY,
+        ReportTimingCode.CLOSED_AT_MONTH_END,
+    }
+)
+"""The report-timing codes of the record that reports a month's performance at its end."""
+_MONTHLY_FIELDS = frozenset(f.name for f in dataclasses.fields(MonthlySegment))
+
+
+def month_correction(record: AccountRecord, **changes: object) -> AccountCorrection:
+    """A 212 correcting the monthly-performance segment (H) of a month-end record the bureau
+    holds: ``record``'s H segment with the fields named in ``changes`` replaced, dated the
+    record's RptDate, the report the bureau holds for that month (§7.2, BMR008).
+
+    ``changes`` are :class:`~zhengxin.pboc.MonthlySegment` fields, by value or by code
+    (``rpy_status="N", tot_overd=0``). The month itself cannot change: a 212 corrects the
+    month it names. A value that does not fit its field is an :class:`InvalidInput`
+    (``furnishing.correction_invalid``); the interface's rules are not applied here:
+    :meth:`~zhengxin.furnishing.service.Furnisher.correct_month` applies them before the
+    correction goes out.
+
+    >>> from zhengxin.pboc.record210 import SAMPLE_LINE
+    >>> closing = AccountRecord.from_line(SAMPLE_LINE)  # closed on 2024-09-12: timing 20
+    >>> month_correction(closing, acct_bal=0)
+    Traceback (most recent call last):
+    ...
+    zhengxin.kernel.errors.InvalidInput: furnishing.not_month_end: ...
+    >>> at_month_end = dataclasses.replace(closing, base=dataclasses.replace(
+    ...     closing.base, rpt_date=date(2024, 9, 30), rpt_date_code="32"))
+    >>> fixed = month_correction(at_month_end, five_cate="1", act_rpy_amt=4800)
+    >>> fixed.rpt_date, fixed.mdfc_sgmt_code, fixed.segment.act_rpy_amt
+    (datetime.date(2024, 9, 30), <SegmentMark210.MONTHLY: 'H'>, 4800)
+    """
+    base = record.base
+    if base.rpt_date_code not in MONTH_END_TIMINGS or record.monthly is None:
+        raise InvalidInput(
+            "furnishing.not_month_end",
+            f"record {base.acct_code} of {base.rpt_date} has timing {base.rpt_date_code.value}; "
+            "a month is corrected from its month-end record (30, 31 or 32)",
+        )
+    unknown = sorted(set(changes) - _MONTHLY_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            "furnishing.correction_field",
+            f"{', '.join(unknown)} is not a field of the monthly segment; use "
+            f"{', '.join(sorted(_MONTHLY_FIELDS - {'month'}))}",
+        )
+    if "month" in changes and changes["month"] != record.monthly.month:
+        raise InvalidInput(
+            "furnishing.correction_month",
+            f"a correction of {record.monthly.month:%Y-%m} cannot move it to another month; "
+            "correct that month's own record",
+        )
+    if not changes:
+        raise InvalidInput("furnishing.correction_empty", "a correction changes at least one field")
+    segment = dataclasses.replace(record.monthly, **changes)  # type: ignore[arg-type]
+    built = AccountCorrection(
+        mod_rec_code=base.acct_code,
+        rpt_date=base.rpt_date,
+        acct_type=AccountType(base.acct_type),
+        segment=segment,
+    )
+    # Written and read back, so that codes given as text come back as their code lists and
+    # a value that does not fit its field is found now rather than in the file.
+    try:
+        return AccountCorrection.from_line(built.to_line())
+    except (RecordInvalid, RecordUnreadable) as exc:
+        errors = exc.errors if isinstance(exc, RecordInvalid) else ()
+        listed = "; ".join(f"{e.tag} {e.value!r}: {e.message}" for e in errors) or exc.message
+        raise InvalidInput(
+            "furnishing.correction_invalid",
+            f"the correction of {base.acct_code} for {record.monthly.month:%Y-%m} does not fit "
+            f"the record: {listed}",
+        ) from None
 
 
 def identifier_change(old: str, new: str) -> str:

@@ -76,9 +76,11 @@ from zhengxin.pboc import (
     BasicInfoRecord,
     FileContext,
     FileName,
+    check_line,
     read_feedback,
     write_submission,
 )
+from zhengxin.pboc.corrections import AccountCorrection
 from zhengxin.pboc.variants import AccountDeletion
 
 log = get_logger(__name__)
@@ -90,8 +92,9 @@ NOTICE_PENDING = "adverse_notice_pending"
 SUBJECT_INCOMPLETE = "no_mailing_address"
 LOAN_REPAYMENTS = ("loan_repayment",)
 
-Record = AccountRecord | BasicInfoRecord | AgreementRecord | AccountDeletion
+Record = AccountRecord | BasicInfoRecord | AgreementRecord | AccountDeletion | AccountCorrection
 DELETION = "214"
+CORRECTION = "212"
 
 
 def bureau_outbox(root: Path, bureau: str) -> Path:
@@ -337,6 +340,50 @@ class Furnisher:
         raise InvalidInput(
             "furnishing.timing", f"the furnisher does not send records with code {timing}"
         )
+
+    def correct_month(
+        self, day: date, account_code: str, month: date, **changes: object
+    ) -> Furnished:
+        """Correct a month the bureau holds wrong (a disputed month, art. 25): rebuild the
+        month-end record of ``month`` from the ledger, replace the fields of its monthly
+        segment named in ``changes`` (:func:`~zhengxin.furnishing.corrections.month_correction`)
+        and write the 212 as ``day``'s next 212 file, once it passes every rule of record 212.
+
+        The correction names the report of ``month``'s last day, the one a month-end record
+        (30, 31, 32) gives the bureau; a month whose last report was another one (a closure
+        mid-month) is refused by the bureau (BMR008). It does not pass the consent and notice
+        gates: it puts right what the bureau already holds, which the subject's objection asks
+        for, and tells it nothing new. Raises :class:`InvalidInput` for an account the lender
+        does not hold (``furnishing.unknown_account``), a month before the account opened, a
+        change that does not fit the segment, or a correction that breaks a rule
+        (``furnishing.correction_rules``).
+        """
+        last = month_end(month)
+        record = self.rebuild(account_code, ReportTimingCode.MONTHLY.value, last)
+        if record is None:
+            raise InvalidInput(
+                "furnishing.unknown_account",
+                f"the lender holds no account {account_code}, so it has no month to correct",
+            )
+        correction = corrections.month_correction(record, **changes)
+        context = FileContext(CORRECTION, day, self.institution)
+        errors = check_line(correction.to_line(), CORRECTION, context)
+        if errors:
+            listed = "; ".join(f"{e.code} {e.tag}: {e.message}" for e in errors)
+            raise InvalidInput(
+                "furnishing.correction_rules",
+                f"the correction of {account_code} for {month:%Y-%m} breaks the rules of record "
+                f"212: {listed}",
+                errors=[e.as_dict() for e in errors],
+            )
+        log.info(
+            "furnishing.month_corrected",
+            account=account_code,
+            bureau=self.bureau,
+            month=f"{month:%Y-%m}",
+            fields=",".join(sorted(changes)),
+        )
+        return self._write(day, CORRECTION, [correction])
 
     # -- building -------------------------------------------------------------------------
 
@@ -616,8 +663,14 @@ class Furnisher:
         )
 
     def _remember(self, record_type: str, batch: Sequence[Record]) -> None:
-        """Keep what ``batch`` told the bureau, beside the file that told it."""
-        told = [_told(record) for record in batch if not isinstance(record, AccountDeletion)]
+        """Keep what ``batch`` told the bureau, beside the file that told it. A deletion is
+        forgotten instead (:meth:`_forget`), and a correction (212) is not kept: it changes a
+        report the bureau holds, not the latest report it heard of the account."""
+        told = [
+            _told(record)
+            for record in batch
+            if not isinstance(record, AccountDeletion | AccountCorrection)
+        ]
         rows = self.lender.repo.reported(self.bureau, record_type, [t.key for t in told])
         for item in told:
             row = rows.get(item.key)
