@@ -1,4 +1,5 @@
-"""The bureau's registry of institutions: who may submit records (art. 28-29)."""
+"""The bureau's registry of institutions: who may submit records (art. 28-29) and for which
+purposes each may query (art. 18, 20)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zhengxin.bureau.models import Institution
 from zhengxin.bureau.repository import BureauRepository
+from zhengxin.codes import LENDER_QUERY_REASONS, QueryReason
 from zhengxin.kernel.clock import Clock
 from zhengxin.kernel.errors import Conflict, InvalidInput
 from zhengxin.kernel.identity import InstitutionCode
@@ -25,6 +27,30 @@ class InstitutionKind(StrEnum):
     def is_lender(self) -> bool:
         """Only lenders report into the database (art. 28-29)."""
         return self is not InstitutionKind.OTHER
+
+    @property
+    def query_purposes(self) -> frozenset[QueryReason]:
+        """The purposes this kind of institution may query a report for: every lender those of
+        lending (``codes.LENDER_QUERY_REASONS``); a bank also vets guarantors, borrowers'
+        executives and financing; an institution that does not lend may not query at all.
+
+        >>> sorted(InstitutionKind.BANK.query_purposes - InstitutionKind.MICROLOAN.query_purposes)
+        [<QueryReason.GUARANTOR_VETTING: '08'>, <QueryReason.FINANCING_APPROVAL: '24'>, \
+<QueryReason.CREDIT_VETTING: '25'>]
+        >>> InstitutionKind.OTHER.query_purposes
+        frozenset()
+        """
+        if not self.is_lender:
+            return frozenset()
+        purposes = set(LENDER_QUERY_REASONS)
+        if self is InstitutionKind.BANK:
+            purposes |= _BANK_ONLY
+        return frozenset(purposes)
+
+
+_BANK_ONLY = frozenset(
+    {QueryReason.GUARANTOR_VETTING, QueryReason.FINANCING_APPROVAL, QueryReason.CREDIT_VETTING}
+)
 
 
 def register(
