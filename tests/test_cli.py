@@ -23,15 +23,16 @@ def test_the_demo_prints_a_report_with_the_grid(tmp_path: Path) -> None:
 
 def test_a_report_for_a_mistyped_id_number_is_a_clear_error(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
-    result = runner.invoke(app, ["bureau", "report", "110105199003071238", "--db", db])
+    ask = ["report", "110105199003071238", "--as", "B10211000H0001", "--reason", "02"]
+    result = runner.invoke(app, ["bureau", *ask, "--db", db])
     assert result.exit_code == 2
     assert "[id.check_digit]" in result.output
     assert "Traceback" not in result.output
 
 
-def test_a_report_for_someone_unknown_says_so(tmp_path: Path) -> None:
+def test_a_self_report_for_someone_unknown_says_so(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'bureau.sqlite3'}"
-    result = runner.invoke(app, ["bureau", "report", "110105199003071239", "--db", db])
+    result = runner.invoke(app, ["bureau", "self-report", "110105199003071239", "--db", db])
     assert result.exit_code == 2
     assert "[subject.unknown]" in result.output
 

@@ -18,8 +18,7 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from zhengxin.bureau.ingest import Ingestor, answer, refusal
-from zhengxin.bureau.render import report_renderable
-from zhengxin.bureau.report import ReportService
+from zhengxin.cli import bureau as bureau_cli
 from zhengxin.cli import consent as consent_cli
 from zhengxin.cli import demo as demo_module
 from zhengxin.cli import lender as lender_cli
@@ -36,7 +35,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-bureau_app = typer.Typer(help="The bureau: ingest submission files, serve credit reports.")
+bureau_app = bureau_cli.app
 app.add_typer(bureau_app, name="bureau")
 app.add_typer(lender_cli.app, name="lender")
 lender_cli.app.add_typer(consent_cli.app, name="consent")
@@ -129,24 +128,17 @@ def _shown(progress: Progress, task: TaskID) -> Callable[[int], None]:
     return show
 
 
-@bureau_app.command("report")
-@guarded
-def bureau_report(
-    id_number: Annotated[str, typer.Argument(help="the subject's resident ID number")],
-    db: Annotated[str | None, typer.Option(help="the bureau's database URL")] = None,
-) -> None:
-    """Print the credit report held for an ID number."""
-    engine = make_engine(db or Settings().database_url("bureau"))
-    migrate(engine, "zhengxin.bureau.migrations")
-    with unit_of_work(engine) as session:
-        report = ReportService(session, SystemClock()).report_for(id_number)
-    console.print(report_renderable(report))
-
-
 guard_all(lender_cli.app)
 guard_all(lender_cli.loan_app)
 guard_all(consent_cli.app)
 guard_all(pboc_cli.app)
+for _bureau in (
+    bureau_cli.app,
+    bureau_cli.authorization_app,
+    bureau_cli.dispute_app,
+    bureau_cli.audit_app,
+):
+    guard_all(_bureau)
 
 
 def main() -> None:
