@@ -24,6 +24,7 @@ from zhengxin.bureau.models import (
 )
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import ReportService
+from zhengxin.cli.demo_law import show_law
 from zhengxin.furnishing.service import NO_AUTHORIZATION, NOTICE_PENDING
 from zhengxin.kernel.clock import add_months
 from zhengxin.kernel.db import unit_of_work
@@ -193,6 +194,7 @@ def run(console: Console, folder: Path, start: date, months: int, crowd_size: in
             if p.key in SHOWN_IN_FULL and p.key in world.accounts:
                 console.print(Rule(f"Credit report of {p.name}: {p.story}"))
                 console.print(report_renderable(reports.report_for(world.id_number(p))))
+    show_law(console, world, folder)
     console.print(
         f"\nDatabases and files are in {folder}/ (lender.sqlite3, crc.sqlite3, "
         "baihang.sqlite3, outbox/<BUREAU>/)."

@@ -33,17 +33,18 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from zhengxin.bureau.ingest import Ingestor, answer, refusal
+from zhengxin.bureau.inquiries import Ask, AuthorizationFiling, InquiryDesk
 from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.outcome import IngestResult
 from zhengxin.bureau.registry import InstitutionKind, register
-from zhengxin.bureau.report import ReportService
+from zhengxin.codes import LENDER_QUERY_REASONS
 from zhengxin.furnishing.service import Furnished, Furnisher, HeldBack, Remedied, bureau_outbox
 from zhengxin.kernel.clock import FixedClock, add_months, month_end
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import FileRejected, ZhengxinError
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.money import Money
-from zhengxin.lender.consent import Consent, Stage, reached_on
+from zhengxin.lender.consent import AuthorizationRef, Consent, Stage, reached_on, reference_of
 from zhengxin.lender.inquiry import InquiryAnswer, InquiryRequest
 from zhengxin.lender.models import LenderBase
 from zhengxin.lender.notices import MemoryNotifier
@@ -53,6 +54,9 @@ from zhengxin.simulation.personas import Bill, Persona, cast
 
 LENDER_CODE = "Q10152900H0001"
 LENDER_NAME = "示例消费金融有限公司 Example Consumer Finance Co."
+BANK_CODE = "B10211000H0001"
+BANK_NAME = "示例商业银行 Example Commercial Bank"
+"""A bank registered at both bureaus: it lends mortgages and queries, but furnishes nothing here."""
 
 _ = (BureauBase, LenderBase)  # both schemas are created by their migrations
 
@@ -206,6 +210,7 @@ class World:
             migrate(engine, "zhengxin.bureau.migrations")
             with unit_of_work(engine) as session:
                 register(session, clock, LENDER_CODE, LENDER_NAME, InstitutionKind.CONSUMER_FINANCE)
+                register(session, clock, BANK_CODE, BANK_NAME, InstitutionKind.BANK)
         with unit_of_work(lender) as session:
             consent = Consent(session, clock)
             consent.publish(
@@ -417,7 +422,7 @@ class World:
     def _sign(self, lender: LenderService, person: Persona, channel: str) -> None:
         version = 2 if person.key in self.crc_only else 1
         document = lender.consent.document(DOCUMENT_CODE, version)
-        lender.consent.sign(
+        signature = lender.consent.sign(
             self.id_number(person),
             person.name,
             document.code,
@@ -426,6 +431,29 @@ class World:
             channel,
         )
         self.signed.add(person.key)
+        self.lodge(self.id_number(person), person.name, reference_of(signature, document))
+
+    def lodge(self, id_number: str, name: str, ref: AuthorizationRef) -> None:
+        """The lender lodges a signed authorization with every bureau it names, so that the
+        bureau can check the lender's inquiries against it."""
+        for code in ref.bureaus:
+            engine = self.bureaus.get(code)
+            if engine is None:
+                continue
+            with unit_of_work(engine) as session:
+                InquiryDesk(session, self.clock).lodge(
+                    AuthorizationFiling(
+                        institution_code=self.institution.code,
+                        reference=ref.reference,
+                        id_number=id_number,
+                        name=name,
+                        document=ref.document,
+                        document_sha256=ref.document_sha256,
+                        signed_on=ref.signed_on,
+                        scope=ref.scope.value,
+                        purposes=tuple(p.value for p in LENDER_QUERY_REASONS),
+                    )
+                )
 
 
 def authorizes_crc_only(person: Persona) -> bool:
@@ -445,18 +473,30 @@ def mailing_address(person: Persona) -> tuple[str, str]:
 
 @dataclass
 class BureauDesk:
-    """The lender's inquiry port, answered in-process by the bureau's report service."""
+    """The lender's inquiry port, answered in-process by the bureau's inquiry desk: the
+    bureau checks the authorization the request names against the one lodged, and records
+    the inquiry whatever it answers."""
 
     engine: Engine
     clock: FixedClock
 
     def inquire(self, request: InquiryRequest) -> InquiryAnswer:
+        ask = Ask(
+            institution_code=request.institution,
+            id_number=request.id_number,
+            purpose=request.purpose.value,
+            authorization_ref=request.authorization.reference,
+            authorization_sha256=request.authorization.document_sha256,
+            id_type=request.id_type,
+        )
         try:
             with unit_of_work(self.engine) as session:
-                report = ReportService(session, self.clock).report_for(request.id_number)
-                return InquiryAnswer(True, report.model_dump(mode="json"))
+                answer = InquiryDesk(session, self.clock).ask(ask)
         except ZhengxinError as refused:
             return InquiryAnswer(False, None, refused.code, refused.message)
+        if not answer.answered or answer.report is None:
+            return InquiryAnswer(False, None, answer.code, answer.message)
+        return InquiryAnswer(True, answer.report.model_dump(mode="json"))
 
 
 @dataclass
