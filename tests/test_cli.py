@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 from typer.testing import CliRunner
 
 from zhengxin.cli.main import app
@@ -19,6 +21,12 @@ def test_the_demo_prints_a_report_with_the_grid(tmp_path: Path) -> None:
     assert "ABH005" in result.output  # the forged file is refused
     assert (tmp_path / "demo" / "crc.sqlite3").exists()
     assert (tmp_path / "demo" / "baihang.sqlite3").exists()
+    assert "Art. 18" in result.output and "inquiry.no_authorization" in result.output
+    schema = json.loads((Path(__file__).parents[1] / "docs" / "report.schema.json").read_text())
+    written = sorted((tmp_path / "demo" / "reports").glob("*.json"))
+    assert written
+    for report in written:
+        jsonschema.validate(json.loads(report.read_text(encoding="utf-8")), schema)
 
 
 def test_a_report_for_a_mistyped_id_number_is_a_clear_error(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from zhengxin.bureau.audit import Action, AuditLog, verify
 from zhengxin.bureau.inquiries import Answer, Ask, AuthorizationFiling, InquiryDesk
 from zhengxin.bureau.models import BureauBase, Inquiry, Subject
 from zhengxin.bureau.registry import InstitutionKind, register
+from zhengxin.bureau.report import ReportService
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.kernel.clock import FixedClock
 from zhengxin.kernel.db import migrate, unit_of_work
@@ -230,3 +231,15 @@ def test_an_answer_for_someone_the_bureau_never_heard_of_is_an_empty_report_and_
         held = s.scalars(select(Inquiry.outcome).where(Inquiry.id_number == wang)).all()
     assert held == ["answered"]
     assert self_query(bureau, ASKED, wang).answered
+
+
+def test_the_operators_own_view_is_no_query_record_but_leaves_a_trace(bureau: Engine) -> None:
+    with unit_of_work(bureau) as s:
+        ReportService(s, FixedClock.on(ASKED)).report_for(ZHANG_SAN)
+    mine = self_query(bureau, date(2025, 3, 11))
+    assert mine.report is not None and mine.report.query_records.institutional == ()
+    with unit_of_work(bureau) as s:
+        subject = BureauRepository(s).subject("10", ZHANG_SAN)
+        assert subject is not None
+        readers = AuditLog(s, FixedClock.on(ASKED)).readers(subject.id)
+    assert [r.actor for r in readers] == ["operator", "subject"]

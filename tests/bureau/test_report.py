@@ -721,6 +721,10 @@ def test_a_report_reads_each_table_once_whatever_the_number_of_accounts(backend:
     with unit_of_work(engine) as session:
         _register(session)
         _people_with(session, {"ONE": 1, "TEN": 10})
+    with unit_of_work(engine) as session:  # the audit log's first line creates its head
+        ReportService(session, clock()).report_for(
+            ResidentId.make("320102", date(1990, 1, 1), 1).number
+        )
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -741,7 +745,7 @@ def test_a_report_reads_each_table_once_whatever_the_number_of_accounts(backend:
         costs[name] = len(statements)
         statements.clear()
     assert costs["ONE"] == costs["TEN"], costs
-    assert costs["TEN"] <= 13, costs
+    assert costs["TEN"] <= 16, costs  # 13 reads, and the audit line: head, line, head
 
 
 # --- the grids, as a property --------------------------------------------------------------

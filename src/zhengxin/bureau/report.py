@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from zhengxin.bureau.audit import Action, AuditLog
 from zhengxin.bureau.models import (
     Account,
     AccountEvent,
@@ -81,6 +82,8 @@ __all__ = [
 ]
 
 OPERATOR = "运营查询 operator"
+OPERATOR_ACTOR = "operator"
+"""The audit log's actor for the bureau's own staff reading a report."""
 """Who asks when the bureau's own operator reads a report (not an inquiry: no query record)."""
 
 
@@ -218,9 +221,14 @@ class ReportService:
         self.clock = clock
         self.repo = ReportRepository(session)
 
-    def report_for(self, id_number: str, id_type: IdType = IdType.RESIDENT_ID) -> CreditReport:
+    def report_for(
+        self,
+        id_number: str,
+        id_type: IdType = IdType.RESIDENT_ID,
+        why: str = "the bureau's review of the history it holds",
+    ) -> CreditReport:
         """The report for a person, by ID number, as the bureau's operator sees it (运营查询:
-        not an inquiry, so it leaves no query record)."""
+        not an inquiry, so it leaves no query record, but a line in the audit log, ``why``)."""
         number = ResidentId.parse(id_number).number if id_type is IdType.RESIDENT_ID else id_number
         subject = BureauRepository(self.session).subject(id_type.value, number)
         if subject is None:
@@ -237,7 +245,15 @@ class ReportService:
             reason_label=OPERATOR,
             self_query=False,
         )
-        return self.assemble(subject, header, report_number(now, subject.id, 0))
+        report = self.assemble(subject, header, report_number(now, subject.id, 0))
+        AuditLog(self.session, self.clock).record(
+            OPERATOR_ACTOR,
+            Action.READ,
+            f"operator's view, report {report.report_number}",
+            why,
+            subject.id,
+        )
+        return report
 
     def assemble(self, subject: Subject, query: QueryHeader, report_number: str) -> CreditReport:
         """The report on ``subject`` for ``query``, as of the clock's time. Query records
