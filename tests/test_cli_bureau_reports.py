@@ -17,10 +17,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from tests.bureau.test_load import CLOCK, INSTITUTION, PEOPLE, code_of, record, submit
+from zhengxin.bureau.audit import entry_hash
 from zhengxin.bureau.ingest import Ingestor
+from zhengxin.bureau.models import AuditEntry, AuditHead
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.cli.main import app
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
@@ -159,12 +162,44 @@ def test_the_audit_chain_is_verified_and_an_edited_line_is_caught(db: str, tmp_p
     assert code == 0 and "intact" in out
     code, out = run(db, "audit", "readers", ZHANG_SAN)
     assert code == 0 and "示例银行" in out
+    code, published = run(db, "audit", "head")
+    assert code == 0
+    anchor = published.strip()
+    assert run(db, "audit", "verify", "--anchor", anchor)[0] == 0
 
     with sqlite3.connect(tmp_path / "bureau.sqlite3") as raw:
         raw.execute("UPDATE audit_log SET why = 'nothing to see' WHERE seq = 1")
     code, out = run(db, "audit", "verify")
     assert code == 1
     assert "BROKEN" in out and "line 1" in out
+
+
+def test_a_log_rewritten_head_and_all_is_caught_by_a_published_anchor(
+    db: str, tmp_path: Path
+) -> None:
+    lodge(db)
+    code, published = run(db, "audit", "head")
+    seq, digest = published.strip().split(":")
+    # Someone with the database rewrites the last line, hashes it again and moves the head.
+    engine = make_engine(db)
+    with unit_of_work(engine) as session:
+        line = session.get(AuditEntry, int(seq))
+        assert line is not None
+        line.why = "nothing to see"
+        line.hash = entry_hash(
+            line.seq, line.at, line.actor, line.action, line.subject_id, line.what, line.why,
+            line.prev_hash,
+        )  # fmt: skip
+        session.execute(update(AuditHead).values(hash=line.hash))
+    engine.dispose()
+    code, out = run(db, "audit", "verify")
+    assert code == 0  # the chain alone cannot tell
+    code, out = run(db, "audit", "verify", "--anchor", f"{seq}:{digest}")
+    assert code == 1 and "anchor_mismatch" in out
+    code, out = run(db, "audit", "verify", "--anchor", f"999:{digest}")
+    assert code == 1 and "anchor_missing" in out
+    code, out = run(db, "audit", "verify", "--anchor", "1:abc")
+    assert code == 2 and "[cli.anchor]" in out
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -321,12 +321,14 @@ class _Walk:
     """The state of one pass over the log, in seq order."""
 
     head: tuple[int, str] | None
+    anchors: Mapping[int, str] = field(default_factory=dict)
     entries: int = 0
     prev_seq: int = 0
     prev_hash: str = GENESIS
     head_line_hash: str | None = None
     extra: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
 
     def see(self, line: _Line) -> None:
         seq, at, actor, action, subject_id, what, why, prev_hash, stored = line
@@ -364,14 +366,29 @@ class _Walk:
                 f"the previous hash, where that is {self.prev_hash[:12]}…; "
                 f"{self._before()} was edited and rehashed, replaced or moved",
             )
+        anchor = self.anchors.get(seq)
+        if anchor is not None and anchor != stored:
+            self._problem(
+                seq,
+                "anchor_mismatch",
+                f"line {seq}'s hash {stored[:12]}… is not the {anchor[:12]}… published for it: "
+                f"the log was rewritten from line {seq} or before, head and all",
+            )
         if self.head is not None:
             if seq == self.head[0]:
                 self.head_line_hash = stored
             elif seq > self.head[0]:
                 self.extra.append(seq)
         self.prev_seq, self.prev_hash = seq, stored
+        self.seen.add(seq)
 
     def verdict(self) -> Verdict:
+        for seq in sorted(set(self.anchors) - self.seen):
+            self._problem(
+                seq,
+                "anchor_missing",
+                f"line {seq}, whose hash was published, is not in the log: it was deleted",
+            )
         if self.head is None:
             if self.entries:
                 self._problem(
@@ -419,16 +436,30 @@ class _Walk:
         return Verdict(not self.problems, self.entries, head_seq, tuple(self.problems))
 
 
-def verify(session: Session, batch: int = 10_000) -> Verdict:
+def head(session: Session) -> tuple[int, str]:
+    """The log's last line number and hash, ``(0, GENESIS)`` for an empty log: what an operator
+    publishes (a newspaper, a regulator, another bureau) to anchor later verifications."""
+    found = AuditRepository(session).head()
+    return found if found is not None else (0, GENESIS)
+
+
+def verify(
+    session: Session, batch: int = 10_000, anchors: Mapping[int, str] | None = None
+) -> Verdict:
     """Walk the whole log in seq order, ``batch`` lines at a time, and collect every problem:
     a line whose hash is not that of its fields (``edited``), a gap in the numbers
     (``missing``), a line not linked to the one before (``broken_link``), a head that is not
     the last line (``head_mismatch``) and lines beyond the head (``extra``). An empty log
-    without a head is sound."""
+    without a head is sound.
+
+    The chain proves the log agrees with its own head; someone able to rewrite every line
+    from some point on, head included, is caught only against a copy kept elsewhere. So the
+    head can be published (:func:`head`) and checked later as an anchor: ``anchors`` maps line
+    numbers to the hashes published for them (``anchor_mismatch``, ``anchor_missing``)."""
     if batch < 1:
         raise InvalidInput("audit.batch", f"verify reads at least one line a time; got {batch}")
     repo = AuditRepository(session)
-    walk = _Walk(repo.head())
+    walk = _Walk(repo.head(), dict(anchors or {}))
     after: int | None = None
     while True:
         lines = repo.lines_after(after, batch)

@@ -21,7 +21,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import AuditLog, verify
+from zhengxin.bureau.audit import AuditLog, head, verify
 from zhengxin.bureau.disputes import DisputeAnswer, DisputeDesk
 from zhengxin.bureau.html import report_html
 from zhengxin.bureau.inquiries import Answer, Ask, AuthorizationFiling, InquiryDesk
@@ -404,11 +404,35 @@ def statement(
 # -- audit ------------------------------------------------------------------------------------
 
 
-@audit_app.command("verify")
-def audit_verify(db: Db = None) -> None:
-    """Check the audit chain: exit 1 and name every line edited, missing or out of place."""
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise InvalidInput(
+            "cli.anchor", f"an anchor is LINE:HASH as `audit head` prints it; got {text!r}"
+        )
+    return int(seq), digest.lower()
+
+
+@audit_app.command("head")
+def audit_head(db: Db = None) -> None:
+    """Print the chain's last line and hash (LINE:HASH), to publish outside the database."""
     with desk(db, None) as d:
-        verdict = verify(d.session)
+        seq, digest = head(d.session)
+    typer.echo(f"{seq}:{digest}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(help="a published LINE:HASH (from `audit head`) the log must still hold"),
+    ] = None,
+    db: Db = None,
+) -> None:
+    """Check the audit chain: exit 1 and name every line edited, missing or out of place."""
+    anchors = dict(_anchor(a) for a in anchor or [])
+    with desk(db, None) as d:
+        verdict = verify(d.session, anchors=anchors)
     if verdict.ok:
         console.print(f"audit chain intact: {verdict.entries} lines, head at {verdict.head_seq}")
         return
