@@ -160,6 +160,8 @@ def test_the_audit_chain_is_verified_and_an_edited_line_is_caught(db: str, tmp_p
                "MTG-0001", *ON)[0] == 0  # fmt: skip
     code, out = run(db, "audit", "verify")
     assert code == 0 and "intact" in out
+    code, out = run(db, "audit", "log")  # the ingested file was a write of personal data
+    assert code == 0 and "submission" in out and INSTITUTION in out
     code, out = run(db, "audit", "readers", ZHANG_SAN)
     assert code == 0 and "示例银行" in out
     code, published = run(db, "audit", "head")

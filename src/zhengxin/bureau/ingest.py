@@ -36,6 +36,7 @@ from typing import Protocol, cast
 
 from sqlalchemy.orm import Session
 
+from zhengxin.bureau.audit import Action, AuditLog
 from zhengxin.bureau.chunks import Span, read_span
 from zhengxin.bureau.decide import decide
 from zhengxin.bureau.load import Loader
@@ -167,6 +168,15 @@ class Ingestor:
         row.accepted_count = result.accepted
         row.rejected_count = result.rejected
         self.session.flush()
+        # One line per file, not per person: a month-end file writes millions of histories,
+        # and the file (its name and hash) is what says which.
+        AuditLog(self.session, self.clock).record(
+            name.institution,
+            Action.WRITE,
+            f"submission {row.file_name} (record type {name.record_type}): "
+            f"{result.accepted} records applied, {result.rejected} rejected",
+            f"furnished under the subjects' authorizations; sha256 {digest[:16]}",
+        )
         log.info(
             "ingest.file_applied",
             file=path.name,
