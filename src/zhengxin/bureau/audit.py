@@ -35,6 +35,17 @@ class Action(StrEnum):
     WRITE = "write"
 
 
+class Actor(StrEnum):
+    """Who reads or writes, besides institutions (which appear by their code)."""
+
+    SUBJECT = "subject"
+    """the person the data is about"""
+    OPERATOR = "operator"
+    """the bureau's staff"""
+    BUREAU = "bureau"
+    """the bureau's own jobs: closing disputes, the retention purge"""
+
+
 GENESIS: Final = "0" * 64
 """The ``prev_hash`` of the first line."""
 
@@ -209,6 +220,11 @@ class AuditLog:
         if head is None:
             last = self.repo.last_seq()
             if last is not None:
+                # Another desk may have written the first line, head and all, between the two
+                # reads (PostgreSQL, read committed): its head is visible now if it exists.
+                head = self.repo.head_for_update()
+        if head is None:
+            if last is not None:
                 # Recreating the head from the last line would hide lines cut off the end.
                 raise Conflict(
                     "audit.head_missing",
@@ -239,12 +255,23 @@ class AuditLog:
         self.session.flush()
         return entry
 
-    def readers(self, subject_id: int) -> list[Reading]:
-        """Every read of ``subject_id``'s data, oldest first, with institutions' names."""
-        return [
+    def readers(self, subject_id: int, shown_to: str | None = None) -> list[Reading]:
+        """Every read of ``subject_id``'s data, oldest first, with institutions' names. When
+        the list is ``shown_to`` someone (the subject, an operator), that is a read too, and
+        is recorded after the list was taken."""
+        found = [
             Reading(stored_instant(at), actor, name or actor, what, why)
             for at, actor, name, what, why in self.repo.reads_of(subject_id)
         ]
+        if shown_to is not None:
+            self.record(
+                shown_to,
+                Action.READ,
+                f"who read this person's data: {len(found)} reads",
+                "art. 22: a subject may see who read their data",
+                subject_id,
+            )
+        return found
 
     def entries(self, subject_id: int | None = None, limit: int | None = None) -> list[AuditEntry]:
         """The lines, newest first: all of them or those about ``subject_id``, at most
