@@ -713,7 +713,7 @@ def test_each_call_leaves_its_audit_line(bureau: Bureau) -> None:
     quiet = len(bureau.audit())
     assert tasks(bureau, QUERIER) == []
     assert len(bureau.audit()) == quiet
-    assert len(bureau.audit()) - start == 9
+    assert len(bureau.audit()) - start == 10  # nine here, and the correction file's own
 
 
 def test_a_task_list_covering_two_people_logs_a_read_of_each(bureau: Bureau) -> None:
@@ -740,3 +740,11 @@ def test_a_whole_account_deletion_closes_a_dispute_deleted(bureau: Bureau) -> No
     deleted = bureau.on(date(2024, 6, 9)).send("214", [AccountDeletion(del_rec_code=LOAN)])
     bureau.desk(lambda d: d.answer(filed.id, BANK, DisputeAnswer.CORRECTED, "冒名", deleted))
     assert bureau.desk(lambda d: d.close(filed.id)).outcome == DisputeOutcome.DELETED.value
+
+
+def test_the_person_is_the_same_however_their_id_number_is_typed(bureau: Bureau) -> None:
+    filed = bureau.desk(
+        lambda d: d.file(f"  {ZHANG} ", "05", institution_code=f" {BANK}", account_code=LOAN)
+    )
+    assert [d.id for d in bureau.desk(lambda d: d.of_subject(f"{ZHANG}\t"))] == [filed.id]
+    assert [t.dispute_id for t in tasks(bureau, f"{BANK} ")] == [filed.id]

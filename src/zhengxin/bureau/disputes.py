@@ -48,7 +48,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import Action, AuditLog
+from zhengxin.bureau.audit import Action, Actor, AuditLog
 from zhengxin.bureau.models import (
     Account,
     AccountEvent,
@@ -59,9 +59,11 @@ from zhengxin.bureau.models import (
     Subject,
     Submission,
 )
+from zhengxin.bureau.people import identity
 from zhengxin.codes import DisputeType, StatementType
 from zhengxin.kernel.clock import Clock, business_date, stored_instant
 from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused, ZhengxinError
+from zhengxin.kernel.identity import InstitutionCode
 from zhengxin.kernel.log import get_logger
 from zhengxin.pboc import FileName
 
@@ -73,8 +75,8 @@ MAX_TEXT = 500
 """The longest detail, note or statement text, in characters."""
 CORRECTION_TYPES = frozenset({"212", "213", "214"})
 """The record types of a file that corrects a disputed credit record (§7.2-§7.4)."""
-SUBJECT = "subject"
-BUREAU = "bureau"
+SUBJECT = Actor.SUBJECT.value
+BUREAU = Actor.BUREAU.value
 """The audit log's actors for the person themselves and for the bureau's own staff."""
 _AUDIT_TEXT = 200
 _ANSWERED = "answered"
@@ -296,6 +298,7 @@ class DisputeDesk:
                 f"a dispute of type {kind.value} ({kind.label}) names an account "
                 "(institution_code and account_code, optionally a month) and no inquiry",
             )
+        id_type, id_number = identity(id_type, id_number)
         subject = self.repo.subject(id_type, id_number, lock=True)
         if subject is None:
             raise NotFound(
@@ -308,7 +311,9 @@ class DisputeDesk:
             answerer, account, target = inquiry.institution_code, None, f"inquiry {inquiry.id}"
         else:
             assert institution_code and account_code
-            account = self._account_of(subject, institution_code, account_code)
+            account = self._account_of(
+                subject, InstitutionCode.parse(institution_code).code, account_code.strip()
+            )
             if month is not None:
                 self._month_of(account, month)
             answerer = account.institution_code
@@ -354,6 +359,7 @@ class DisputeDesk:
 
     def of_subject(self, id_number: str, id_type: str = "10") -> list[Dispute]:
         """The subject's disputes, oldest first, whatever their status."""
+        id_type, id_number = identity(id_type, id_number)
         subject = self.repo.subject(id_type, id_number)
         if subject is None:
             raise NotFound("dispute.unknown_subject", "the bureau holds no record of this person")
@@ -373,6 +379,7 @@ class DisputeDesk:
         """The disputes ``institution_code`` must answer (and, with ``include_closed``, those
         it answered and the bureau closed), nearest deadline first, each with the record as
         the bureau holds it."""
+        institution_code = InstitutionCode.parse(institution_code).code
         disputes = self.repo.of_institution(institution_code, include_closed)
         today = self.clock.today()
         tasks = [self._task(d, today) for d in disputes]
@@ -392,6 +399,7 @@ class DisputeDesk:
         """The institution's answer to an open dispute it must answer: the record stands
         (CONFIRMED), or it was corrected (CORRECTED) by ``correction_file``, a 212, 213 or
         214 file the bureau received from it since the dispute was filed."""
+        institution_code = InstitutionCode.parse(institution_code).code
         dispute = self._dispute(dispute_id)
         if dispute.institution_code != institution_code:
             raise Refused(
@@ -508,6 +516,7 @@ class DisputeDesk:
                 "statement.target",
                 "a statement about an account names both institution_code and account_code",
             )
+        id_type, id_number = identity(id_type, id_number)
         subject = self.repo.subject(id_type, id_number)
         if subject is None:
             raise NotFound(
@@ -549,6 +558,7 @@ class DisputeDesk:
         statement = self.repo.statement(statement_id)
         if statement is None:
             raise NotFound("statement.unknown", f"there is no statement {statement_id}")
+        id_type, id_number = identity(id_type, id_number)
         subject = self.repo.subject(id_type, id_number)
         if subject is None or subject.id != statement.subject_id:
             raise Refused(

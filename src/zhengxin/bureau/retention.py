@@ -54,9 +54,9 @@ from typing import Protocol, TypeVar, cast
 from sqlalchemy import Date, delete, literal, null, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import Action, AuditLog
+from zhengxin.bureau.audit import Action, Actor, AuditLog
 from zhengxin.bureau.models import Account, AccountEvent, AccountMonth
-from zhengxin.codes import AccountStatus, RepaymentStatus
+from zhengxin.codes import BAD_DEBT_ACCOUNT_STATUSES, AccountStatus, RepaymentStatus
 from zhengxin.kernel.clock import Clock, add_months
 from zhengxin.kernel.errors import InvalidInput
 from zhengxin.kernel.log import get_logger
@@ -69,16 +69,7 @@ RETENTION_YEARS = 5
 ADVERSE_REPAYMENT_STATUSES = frozenset(s.value for s in RepaymentStatus if s.is_adverse)
 """Repayment statuses that are adverse (art. 44): 1-7, B, D, Z."""
 
-ADVERSE_ACCOUNT_STATUSES = frozenset(
-    s.value
-    for s in (
-        AccountStatus.OVERDUE,
-        AccountStatus.BAD_DEBT_PENDING,
-        AccountStatus.WRITTEN_OFF,
-        AccountStatus.CARD_BAD_DEBT_PENDING,
-        AccountStatus.CARD_WRITTEN_OFF,
-    )
-)
+ADVERSE_ACCOUNT_STATUSES = BAD_DEBT_ACCOUNT_STATUSES | {AccountStatus.OVERDUE.value}
 """Account statuses that are adverse: overdue (2) and bad debt (41, 42, 51, 52)."""
 
 WHY = "art. 16: adverse information kept 5 years after it ended"
@@ -475,7 +466,7 @@ def purge(session: Session, clock: Clock, batch: int = 1_000) -> Purged:
             # An institution code is 14 characters and an account code at most 60, so the line
             # stays well inside the log's 200.
             audit.record(
-                "bureau",
+                Actor.BUREAU.value,
                 Action.WRITE,
                 what=(
                     f"purged {n} months, {k} events of account "

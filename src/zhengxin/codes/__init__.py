@@ -9,6 +9,7 @@ from zhengxin.codes.base import Code
 from zhengxin.codes.places import Country, Currency
 from zhengxin.codes.tables import (
     ACCOUNT_STATUSES,
+    BAD_DEBT_ACCOUNT_STATUSES,
     LENDER_QUERY_REASONS,
     PARTY_ORGANISATION_ID_TYPES,
     REPAYMENT_MODES,
@@ -66,6 +67,7 @@ from zhengxin.codes.tables import (
 
 __all__ = [
     "ACCOUNT_STATUSES",
+    "BAD_DEBT_ACCOUNT_STATUSES",
     "LENDER_QUERY_REASONS",
     "PARTY_ORGANISATION_ID_TYPES",
     "REPAYMENT_MODES",

@@ -129,6 +129,17 @@ ACCOUNT_STATUSES: dict[str, frozenset[str]] = {
 }
 """The AcctStatus codes each account type may use (§9.4a-e)."""
 
+BAD_DEBT_ACCOUNT_STATUSES = frozenset(
+    s.value
+    for s in (
+        AccountStatus.BAD_DEBT_PENDING,
+        AccountStatus.WRITTEN_OFF,
+        AccountStatus.CARD_BAD_DEBT_PENDING,
+        AccountStatus.CARD_WRITTEN_OFF,
+    )
+)
+"""Account statuses of bad debt, pending or written off (41, 42; cards 51, 52)."""
+
 
 class RepaymentStatus(Code):
     """当前还款状态 (§9.5). Labels follow the R1 table (9.5b)."""
