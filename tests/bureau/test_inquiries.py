@@ -101,11 +101,13 @@ def test_the_bank_with_his_signature_gets_his_report_and_he_sees_who_asked(
     assert [r.actor for r in readers] == [BANK, "subject"]
 
 
-REFUSALS = [
+REFUSALS: list[tuple[str, Ask]] = [
     ("inquiry.institution_unknown", ask(institution_code="B99999999H0001")),
     ("inquiry.may_not_query", ask(institution_code=COLLECTOR)),
     ("inquiry.purpose_not_allowed", ask(institution_code=LENDER, purpose="08")),
     ("inquiry.no_authorization", ask(None)),
+    ("inquiry.no_authorization_hash", ask(authorization_sha256=None)),
+    ("inquiry.no_authorization_hash", ask(authorization_sha256="   ")),
     ("inquiry.authorization_not_yours", ask(institution_code=LENDER, purpose="02")),
     ("inquiry.authorization_unknown", ask("BANK-MTG-9999")),
     ("inquiry.authorization_other_subject", ask(id_number=LI_SI)),
@@ -114,7 +116,9 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize(("code", "request_"), REFUSALS, ids=[c for c, _ in REFUSALS])
+@pytest.mark.parametrize(
+    ("code", "request_"), REFUSALS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(REFUSALS)]
+)
 def test_a_query_the_law_does_not_allow_is_refused_recorded_and_audited_but_not_shown(
     bureau: Engine, code: str, request_: Ask
 ) -> None:
@@ -243,3 +247,34 @@ def test_the_operators_own_view_is_no_query_record_but_leaves_a_trace(bureau: En
         assert subject is not None
         readers = AuditLog(s, FixedClock.on(ASKED)).readers(subject.id)
     assert [r.actor for r in readers] == ["operator", "subject"]
+
+
+def test_an_answer_given_the_same_instant_as_a_report_is_in_its_query_records(
+    bureau: Engine,
+) -> None:
+    assert inquire(bureau, ask()).answered
+    mine = self_query(bureau, ASKED)  # the same clock instant as the bank's inquiry
+    assert mine.report is not None
+    assert [r.reason for r in mine.report.query_records.institutional] == ["02"]
+    assert mine.report.query_records.self_queries == ()  # not the query this report answers
+
+
+def test_the_operator_sees_every_attempt_on_a_person_even_before_the_bureau_knew_them(
+    bureau: Engine,
+) -> None:
+    wang = ResidentId.make("440305", date(2001, 5, 5), 77).number
+    assert inquire(bureau, ask("BANK-MTG-0003", id_number=wang)).code == (
+        "inquiry.authorization_unknown"
+    )
+    with unit_of_work(bureau) as s:
+        InquiryDesk(s, FixedClock.on(SIGNED)).lodge(
+            replace(MORTGAGE, reference="BANK-MTG-0003", id_number=wang, name="王五")
+        )
+    assert inquire(bureau, ask("BANK-MTG-0003", id_number=wang)).answered
+    with unit_of_work(bureau) as s:
+        seen = InquiryDesk(s, FixedClock.on(ASKED)).history(wang, "a complaint")
+        assert [i.outcome for i in seen] == ["answered", "refused"]
+        line = AuditLog(s, FixedClock.on(ASKED)).entries(limit=1)[0]
+        assert (line.actor, line.action, line.why) == ("operator", "read", "a complaint")
+    with pytest.raises(InvalidInput), unit_of_work(bureau) as s:
+        InquiryDesk(s, FixedClock.on(ASKED)).history(wang, " ")

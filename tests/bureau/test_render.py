@@ -84,7 +84,7 @@ def reports(module_backend: Backend) -> Reports:
         wang = session.get(Subject, wang_id)
         assert wang is not None
         report = ReportService(session, c).assemble(
-            wang, bank_header(c.now()), report_number(c.now(), wang_id, 5)
+            wang, bank_header(c.now()), report_number(c.now(), wang_id, 5), "02 loan approval"
         )
         other = ReportService(session, c).report_for(MALLORY)
     return Reports(checked(report), checked(other))

@@ -84,6 +84,8 @@ class Story:
     line_id: int
     card_id: int
     ant_query_id: int
+    own_inquiry_id: int
+    """The inquiry the report of TODAY answers."""
 
 
 class Writer:
@@ -206,7 +208,7 @@ def _register(session: Session) -> None:
     register(session, clock(date(2020, 1, 1)), BANK, "招商银行", InstitutionKind.BANK)
 
 
-def _story(session: Session) -> tuple[int, int, int, int]:
+def _story(session: Session) -> tuple[int, int, int, int, int]:
     w = Writer(session)
     wang = w.subject(WANG, "王芳")
     line = w.account(
@@ -323,7 +325,7 @@ def _story(session: Session) -> tuple[int, int, int, int]:
     w.inquiry(wang, None, date(2025, 3, 1))
     w.inquiry(wang, None, date(2025, 5, 20), chargeable=True)
     # The inquiry this very report answers: recorded before the report is assembled.
-    w.inquiry(wang, BANK, TODAY, "02", at=clock().now())
+    own = w.inquiry(wang, BANK, TODAY, "02", at=clock().now())
     session.add_all(
         [
             Dispute(
@@ -371,7 +373,7 @@ def _story(session: Session) -> tuple[int, int, int, int]:
         ]
     )
     session.flush()
-    return wang.id, line, card, ant_query
+    return wang.id, line, card, ant_query, own
 
 
 @pytest.fixture(scope="module")
@@ -419,7 +421,11 @@ def read(story: Story, day: date = TODAY) -> CreditReport:
         subject = session.get(Subject, story.subject_id)
         assert subject is not None
         number = report_number(c.now(), subject.id, 99)
-        return checked(ReportService(session, c).assemble(subject, bank_header(c.now()), number))
+        own = story.own_inquiry_id if day == TODAY else None
+        report = ReportService(session, c).assemble(
+            subject, bank_header(c.now()), number, "02 loan approval", own
+        )
+        return checked(report)
 
 
 def statuses(cells: Any) -> dict[str, str | None]:
@@ -848,3 +854,28 @@ def test_the_schema_refuses_a_report_missing_a_section(story: Story) -> None:
     assert [e.message for e in validator.iter_errors(document)] == [
         "'query_records' is a required property"
     ]
+
+
+def test_the_summary_counts_only_the_five_years_the_report_shows(backend: Backend) -> None:
+    """A loan overdue every month of 2018-2021 (status 7 by the end), then paid up and
+    reported through 2025-05: the 5-year history runs 2020-06 to 2025-05, so the summary
+    counts the 19 overdue months of 2020-06 to 2021-12, not the 48 the store holds."""
+    engine = backend.engine("old")
+    migrate(engine, "zhengxin.bureau.migrations")
+    overdue = {}
+    month = date(2018, 1, 1)
+    while month <= date(2021, 12, 1):
+        overdue[month] = ("7", 100 + month.month, 12)
+        month = add_months(month, 1)
+    with unit_of_work(engine) as session:
+        _register(session)
+        w = Writer(session)
+        person = w.subject(WANG, "王五")
+        loan = w.account(person, BANK, f"{BANK}D1OLD", "R2", open_date=date(2018, 1, 1))
+        w.months(loan, BANK, date(2018, 1, 1), date(2025, 5, 1), overdue)
+    with unit_of_work(engine) as session:
+        report = checked(ReportService(session, clock()).report_for(WANG))
+    (section,) = report.accounts
+    assert (section.five_year_start, section.five_year_end) == (date(2020, 6, 1), date(2025, 5, 1))
+    assert report.summary.months_overdue == 19
+    assert [o.months for o in report.summary.overdue] == [19]

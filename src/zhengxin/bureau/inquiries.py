@@ -10,10 +10,11 @@ order, and otherwise refuses with the first failing check's code:
 ``inquiry.may_not_query``             its kind may not query at all (it does not lend)
 ``inquiry.purpose_not_allowed``       its kind may not use this purpose
 ``inquiry.no_authorization``          no authorization reference was given
+``inquiry.no_authorization_hash``     no hash of the signed text was given with it
 ``inquiry.authorization_not_yours``   the reference belongs to another institution
 ``inquiry.authorization_unknown``     no such reference was lodged
 ``inquiry.authorization_other_subject``  it was signed by someone else
-``inquiry.authorization_mismatch``    the signed text's hash differs from the one lodged
+``inquiry.authorization_mismatch``    the signed text's hash is not the one lodged
 ``inquiry.authorization_scope``       it authorizes reporting, not querying
 ``inquiry.authorization_purpose``     it does not cover this purpose
 ``inquiry.authorization_not_yet``     it was signed after today
@@ -39,15 +40,16 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import Action, AuditLog
+from zhengxin.bureau.audit import Action, Actor, AuditLog
 from zhengxin.bureau.models import Authorization, Inquiry, Institution, Subject
+from zhengxin.bureau.people import identity, known_subject
 from zhengxin.bureau.registry import InstitutionKind
 from zhengxin.bureau.report import CreditReport, QueryHeader, ReportService, report_number
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.codes import IdType, QueryReason
 from zhengxin.kernel.clock import Clock, business_date, stored_instant
 from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound
-from zhengxin.kernel.identity import InstitutionCode, ResidentId, mask_id
+from zhengxin.kernel.identity import InstitutionCode, mask_id
 from zhengxin.kernel.log import get_logger
 
 log = get_logger(__name__)
@@ -57,8 +59,6 @@ FREE_SELF_QUERIES = 2
 
 QUERY_SCOPES = frozenset({"query", "both"})
 SCOPES = frozenset({"query", "report", "both"})
-SELF = "subject"
-"""The audit log's actor for the subject reading their own data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +161,12 @@ class InquiryRepository:
             or 0
         )
 
-    def inquiries_of(self, subject_id: int) -> Sequence[Inquiry]:
-        """Every inquiry about a subject, newest first (refusals included)."""
+    def inquiries_of(self, id_type: str, id_number: str) -> Sequence[Inquiry]:
+        """Every inquiry about a person, newest first, refusals included (also those made
+        before the bureau held anything on them)."""
         return self.session.scalars(
             select(Inquiry)
-            .where(Inquiry.subject_id == subject_id)
+            .where(Inquiry.id_type == id_type, Inquiry.id_number == id_number)
             .order_by(Inquiry.asked_at.desc(), Inquiry.id.desc())
         ).all()
 
@@ -185,7 +186,7 @@ class InquiryDesk:
     def lodge(self, filing: AuthorizationFiling) -> Authorization:
         """Keep a subject's signed authorization for the institution that holds it."""
         institution = self._institution(filing.institution_code)
-        id_type, id_number = _identity(filing.id_type, filing.id_number)
+        id_type, id_number = identity(filing.id_type, filing.id_number)
         reference = filing.reference.strip()
         if not reference or len(reference) > 40:
             raise InvalidInput(
@@ -201,7 +202,7 @@ class InquiryDesk:
             raise InvalidInput(
                 "authorization.sha256", "the signed text's hash is 64 hexadecimal digits"
             )
-        purposes = tuple(QueryReason.parse(p).value for p in filing.purposes)
+        purposes = tuple(dict.fromkeys(QueryReason.parse(p.strip()).value for p in filing.purposes))
         if filing.scope in QUERY_SCOPES and not purposes:
             raise InvalidInput(
                 "authorization.purposes", "an authorization to query names at least one purpose"
@@ -284,10 +285,10 @@ class InquiryDesk:
         Malformed input (an ID number with a wrong check digit, an unknown purpose code)
         raises :class:`InvalidInput` and records nothing: it names no person.
         """
-        id_type, id_number = _identity(ask.id_type, ask.id_number)
-        reason = QueryReason.parse(ask.purpose)
+        id_type, id_number = identity(ask.id_type, ask.id_number)
+        reason = QueryReason.parse(ask.purpose.strip())
         now = self.clock.now()
-        institution_code = ask.institution_code.strip().upper()[:14]
+        institution_code = ask.institution_code.strip()[:14]
         try:
             institution, authorization = self._check(ask, id_type, id_number, reason)
         except _Refusal as refusal:
@@ -311,8 +312,6 @@ class InquiryDesk:
             authorization,
             "answered",
         )
-        number = report_number(now, subject.id, inquiry.id)
-        inquiry.report_number = number
         header = QueryHeader(
             asked_at=now,
             institution_code=institution.code,
@@ -322,15 +321,8 @@ class InquiryDesk:
             reason_label=reason.label,
             self_query=False,
         )
-        report = ReportService(self.session, self.clock).assemble(subject, header, number)
-        self.audit.record(
-            institution.code,
-            Action.READ,
-            f"credit report {number}",
-            f"purpose {reason.value} {reason.label}; authorization {authorization.reference}",
-            subject.id,
-        )
-        self.session.flush()
+        why = f"purpose {reason.value} {reason.label}; authorization {authorization.reference}"
+        report = self._report(subject, inquiry, header, why)
         log.info(
             "inquiry.answered",
             institution=institution.code,
@@ -342,12 +334,8 @@ class InquiryDesk:
     def self_query(self, id_number: str, id_type: str = IdType.RESIDENT_ID.value) -> Answer:
         """A subject reads their own report; the third and later of a calendar year are
         marked chargeable."""
-        id_type, id_number = _identity(id_type, id_number)
-        subject = self.repo.subject(id_type, id_number)
-        if subject is None:
-            raise NotFound(
-                "subject.unknown", f"the bureau holds no credit record for {mask_id(id_number)}"
-            )
+        subject = known_subject(self.repo, id_type, id_number)
+        id_type, id_number = subject.id_type, subject.id_number
         now = self.clock.now()
         today = business_date(now)
         earlier = self.inquiries.self_queries_in(subject.id, today.replace(month=1, day=1), today)
@@ -355,8 +343,6 @@ class InquiryDesk:
         inquiry = self._record(
             now, subject.id, id_type, id_number, None, None, None, "answered", chargeable
         )
-        number = report_number(now, subject.id, inquiry.id)
-        inquiry.report_number = number
         header = QueryHeader(
             asked_at=now,
             institution_code=None,
@@ -366,26 +352,41 @@ class InquiryDesk:
             reason_label="本人查询",
             self_query=True,
         )
-        report = ReportService(self.session, self.clock).assemble(subject, header, number)
-        self.audit.record(
-            SELF,
-            Action.READ,
-            f"credit report {number}" + (" (chargeable)" if chargeable else ""),
-            "art. 17: the subject's own report",
-            subject.id,
-        )
-        self.session.flush()
+        why = "art. 17: the subject's own report" + (", chargeable" if chargeable else "")
+        report = self._report(subject, inquiry, header, why)
         log.info("inquiry.self", id_number=mask_id(id_number), chargeable=chargeable)
         return Answer(True, inquiry.id, report, chargeable=chargeable)
 
-    def history(self, id_number: str, id_type: str = IdType.RESIDENT_ID.value) -> list[Inquiry]:
-        """Every inquiry about a subject, refusals included, newest first (the operator's
-        view; a report shows only the answered ones)."""
-        id_type, id_number = _identity(id_type, id_number)
+    def history(
+        self, id_number: str, why: str, id_type: str = IdType.RESIDENT_ID.value
+    ) -> list[Inquiry]:
+        """Every inquiry about a person, refusals included, newest first: the operator's
+        view, read for ``why`` and audited (a report shows only the answered ones)."""
+        id_type, id_number = identity(id_type, id_number)
+        if not why.strip():
+            raise InvalidInput("inquiry.why", "say why the inquiry history is read")
         subject = self.repo.subject(id_type, id_number)
-        if subject is None:
-            return []
-        return list(self.inquiries.inquiries_of(subject.id))
+        found = list(self.inquiries.inquiries_of(id_type, id_number))
+        self.audit.record(
+            Actor.OPERATOR.value,
+            Action.READ,
+            f"inquiry history of {mask_id(id_number)}: {len(found)} inquiries",
+            why[:200],
+            subject.id if subject else None,
+        )
+        return found
+
+    def _report(
+        self, subject: Subject, inquiry: Inquiry, header: QueryHeader, why: str
+    ) -> CreditReport:
+        """The report an answered inquiry delivers, numbered after it (the read is audited
+        by the report service)."""
+        inquiry.report_number = report_number(header.asked_at, subject.id, inquiry.id)
+        report = ReportService(self.session, self.clock).assemble(
+            subject, header, inquiry.report_number, why, inquiry.id
+        )
+        self.session.flush()
+        return report
 
     # -- the checks -----------------------------------------------------------------------
 
@@ -401,7 +402,7 @@ class InquiryDesk:
     def _check(
         self, ask: Ask, id_type: str, id_number: str, reason: QueryReason
     ) -> tuple[Institution, Authorization]:
-        code = ask.institution_code.strip().upper()
+        code = ask.institution_code.strip()
         institution = self.repo.institution(code) if len(code) == 14 else None
         if institution is None:
             raise _Refusal(
@@ -428,6 +429,12 @@ class InquiryDesk:
                 "inquiry.no_authorization",
                 "an inquiry needs the subject's written authorization (art. 18); give its "
                 "reference",
+            )
+        if not (ask.authorization_sha256 or "").strip():
+            raise _Refusal(
+                "inquiry.no_authorization_hash",
+                f"give the SHA-256 of the text the subject signed with authorization {reference}, "
+                "so the bureau can check it is the text lodged",
             )
         authorization = self.inquiries.authorization(institution.code, reference)
         if authorization is None:
@@ -460,7 +467,7 @@ class InquiryDesk:
                 authorization,
             )
         sha = (ask.authorization_sha256 or "").strip().lower()
-        if sha and sha != authorization.document_sha256:
+        if sha != authorization.document_sha256:
             raise _Refusal(
                 "inquiry.authorization_mismatch",
                 f"the signed text's hash given ({sha[:12]}…) is not the one lodged for {ref} "
@@ -578,13 +585,3 @@ class InquiryDesk:
         self.session.add(inquiry)
         self.session.flush()
         return inquiry
-
-
-def _identity(id_type: str, id_number: str) -> tuple[str, str]:
-    kind = IdType.parse(id_type)
-    if kind is IdType.RESIDENT_ID:
-        return kind.value, ResidentId.parse(id_number).number
-    number = id_number.strip()
-    if not number or len(number) > 20:
-        raise InvalidInput("id.number", "an ID number is 1-20 characters")
-    return kind.value, number

@@ -251,7 +251,7 @@ class Authorization(BureauBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     institution_code: Mapped[str] = mapped_column(ForeignKey("institution.code"))
-    reference: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(40), index=True)
     id_type: Mapped[str] = mapped_column(String(2))
     id_number: Mapped[str] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(30))
@@ -270,7 +270,10 @@ class Inquiry(BureauBase):
     purpose and an authorization) or the subject's own (本人查询)."""
 
     __tablename__ = "inquiry"
-    __table_args__ = (Index("ix_inquiry_subject_asked", "subject_id", "asked_at"),)
+    __table_args__ = (
+        Index("ix_inquiry_subject_asked", "subject_id", "asked_at"),
+        Index("ix_inquiry_id_number", "id_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -299,6 +302,7 @@ class Dispute(BureauBase):
     with an outcome within 20 days."""
 
     __tablename__ = "dispute"
+    __table_args__ = (Index("ix_dispute_status_deadline", "status", "deadline"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)

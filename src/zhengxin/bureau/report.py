@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import Action, AuditLog
+from zhengxin.bureau.audit import Action, Actor, AuditLog
 from zhengxin.bureau.models import (
     Account,
     AccountEvent,
@@ -36,6 +36,7 @@ from zhengxin.bureau.models import (
     Subject,
     SubjectInfo,
 )
+from zhengxin.bureau.people import known_subject
 from zhengxin.bureau.report_build import (
     GRID_MONTHS,
     HISTORY_MONTHS,
@@ -63,8 +64,7 @@ from zhengxin.bureau.repository import BureauRepository
 from zhengxin.bureau.retention import shown
 from zhengxin.codes import IdType
 from zhengxin.kernel.clock import CHINA, Clock, add_months, china_time
-from zhengxin.kernel.errors import InvalidInput, NotFound
-from zhengxin.kernel.identity import ResidentId, mask_id
+from zhengxin.kernel.errors import InvalidInput
 
 __all__ = [
     "GRID_MONTHS",
@@ -82,8 +82,6 @@ __all__ = [
 ]
 
 OPERATOR = "运营查询 operator"
-OPERATOR_ACTOR = "operator"
-"""The audit log's actor for the bureau's own staff reading a report."""
 """Who asks when the bureau's own operator reads a report (not an inquiry: no query record)."""
 
 
@@ -136,17 +134,21 @@ class ReportRepository:
             .limit(1)
         )
 
-    def inquiries(self, subject_id: int, since: datetime, before: datetime) -> Sequence[Inquiry]:
-        """Answered inquiries asked from ``since`` to before ``before``, newest first."""
+    def inquiries(
+        self, subject_id: int, since: datetime, until: datetime, leave_out: int | None
+    ) -> Sequence[Inquiry]:
+        """Answered inquiries asked from ``since`` to ``until`` inclusive, newest first, but
+        ``leave_out`` (the inquiry a report answers)."""
+        query = select(Inquiry).where(
+            Inquiry.subject_id == subject_id,
+            Inquiry.asked_at >= since,
+            Inquiry.asked_at <= until,
+            Inquiry.outcome == "answered",
+        )
+        if leave_out is not None:
+            query = query.where(Inquiry.id != leave_out)
         return self.session.scalars(
-            select(Inquiry)
-            .where(
-                Inquiry.subject_id == subject_id,
-                Inquiry.asked_at >= since,
-                Inquiry.asked_at < before,
-                Inquiry.outcome == "answered",
-            )
-            .order_by(Inquiry.asked_at.desc(), Inquiry.id.desc())
+            query.order_by(Inquiry.asked_at.desc(), Inquiry.id.desc())
         ).all()
 
     def disputes(self, subject_id: int) -> Sequence[Dispute]:
@@ -229,12 +231,7 @@ class ReportService:
     ) -> CreditReport:
         """The report for a person, by ID number, as the bureau's operator sees it (运营查询:
         not an inquiry, so it leaves no query record, but a line in the audit log, ``why``)."""
-        number = ResidentId.parse(id_number).number if id_type is IdType.RESIDENT_ID else id_number
-        subject = BureauRepository(self.session).subject(id_type.value, number)
-        if subject is None:
-            raise NotFound(
-                "subject.unknown", f"the bureau holds no credit record for {mask_id(number)}"
-            )
+        subject = known_subject(BureauRepository(self.session), id_type.value, id_number)
         now = self.clock.now()
         header = QueryHeader(
             asked_at=now,
@@ -245,19 +242,21 @@ class ReportService:
             reason_label=OPERATOR,
             self_query=False,
         )
-        report = self.assemble(subject, header, report_number(now, subject.id, 0))
-        AuditLog(self.session, self.clock).record(
-            OPERATOR_ACTOR,
-            Action.READ,
-            f"operator's view, report {report.report_number}",
-            why,
-            subject.id,
-        )
-        return report
+        sequence = int(now.strftime("%f"))  # two operator views in one second differ
+        return self.assemble(subject, header, report_number(now, subject.id, sequence), why)
 
-    def assemble(self, subject: Subject, query: QueryHeader, report_number: str) -> CreditReport:
-        """The report on ``subject`` for ``query``, as of the clock's time. Query records
-        and counts take the inquiries asked before ``query.asked_at``."""
+    def assemble(
+        self,
+        subject: Subject,
+        query: QueryHeader,
+        report_number: str,
+        why: str,
+        inquiry_id: int | None = None,
+    ) -> CreditReport:
+        """The report on ``subject`` for ``query``, as of the clock's time, and the audit
+        line of the read: by the institution that asked, the subject, or the operator, for
+        ``why``. Query records and counts take the answered inquiries asked up to
+        ``query.asked_at``, but ``inquiry_id``, the one this report answers."""
         if query.asked_at.tzinfo is None:
             raise InvalidInput(
                 "report.query_time", f"the query's time must carry a zone; got {query.asked_at!r}"
@@ -270,7 +269,7 @@ class ReportService:
         # report by the retention rule alone (art. 16), on the day it expires.
         since_month = date.min
         query_since = add_months(today, -QUERY_MONTHS)
-        rows = self._load(subject.id, query_since, query.asked_at, now)
+        rows = self._load(subject.id, query_since, query.asked_at, now, inquiry_id)
         names = {code: i.name for code, i in rows.institutions.items()}
         kinds = {code: i.kind for code, i in rows.institutions.items()}
 
@@ -301,10 +300,12 @@ class ReportService:
                 account_marks[account.id],
                 attached[account.id],
             )
-            histories.append((section, months))
+            # The summary counts what the 5-year history shows, not what the store holds.
+            recent = [m for m in months if m.month >= section.five_year_start]
+            histories.append((section, recent))
         agreements = [agreement_section(a, names) for a in rows.agreements]
         inquiries = rows.inquiries
-        return CreditReport(
+        report = CreditReport(
             report_number=report_number,
             generated_at=now,
             report_date=today,
@@ -332,6 +333,16 @@ class ReportService:
                 ),
             ),
         )
+        if query.self_query:
+            actor = Actor.SUBJECT.value
+        elif query.institution_code is not None:
+            actor = query.institution_code
+        else:
+            actor = Actor.OPERATOR.value
+        AuditLog(self.session, self.clock).record(
+            actor, Action.READ, f"credit report {report_number}", why, subject.id
+        )
+        return report
 
     def _load(
         self,
@@ -339,6 +350,7 @@ class ReportService:
         query_since: date,
         asked_at: datetime,
         now: datetime,
+        inquiry_id: int | None,
     ) -> _Rows:
         rows = _Rows(self.repo.accounts(subject_id))
         ids = [a.id for a in rows.accounts]
@@ -355,7 +367,7 @@ class ReportService:
         rows.inquiries = [
             i
             for i in self.repo.inquiries(
-                subject_id, china_time(query_since), asked_at.astimezone(UTC)
+                subject_id, china_time(query_since), asked_at.astimezone(UTC), inquiry_id
             )
             if i.asked_on >= query_since
         ]

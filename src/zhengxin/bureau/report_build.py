@@ -46,6 +46,7 @@ from zhengxin.bureau.report_parts import (
     Summary,
 )
 from zhengxin.codes import (
+    BAD_DEBT_ACCOUNT_STATUSES,
     AccountStatus,
     AccountType,
     AgreementStatus,
@@ -86,7 +87,6 @@ NO_RECORD = "/"
 """Shown in a grid slot for a month the account was open but nothing was reported."""
 
 _OVERDUE = frozenset(s.value for s in RepaymentStatus if s.is_overdue)
-_BAD_DEBT_STATUSES = frozenset({"41", "42", "51", "52"})
 _REPORTED_REASONS = {
     QueryReason.POST_LOAN.value: "post_loan",
     QueryReason.LOAN_APPROVAL.value: "loan_approval",
@@ -239,6 +239,7 @@ def account_section(
     end = latest.month if latest is not None else report_month
     history = _months_ending(end, HISTORY_MONTHS)
     grid = history[-GRID_MONTHS:]
+    status = {m: _status_in(held, m, account, since) for m in history}
     kind = account.account_type
     return AccountSection(
         institution_code=account.institution_code,
@@ -267,13 +268,15 @@ def account_section(
         latest=None if latest is None else _month_view(kind, latest),
         grid_start=grid[0],
         grid_end=grid[-1],
-        grid=tuple(GridCell(month=m, status=_status_in(held, m, account, since)) for m in grid),
+        # The cells are built from values already checked (dates, codes held), without
+        # validating each of the 84 again: a report is on a latency budget.
+        grid=tuple(GridCell.model_construct(month=m, status=status[m]) for m in grid),
         five_year_start=history[0],
         five_year_end=history[-1],
         five_year=tuple(
-            FiveYearCell(
+            FiveYearCell.model_construct(
                 month=m,
-                status=_status_in(held, m, account, since),
+                status=status[m],
                 overdue_total_yuan=held[m].overdue_total_yuan if m in held else None,
             )
             for m in history
@@ -523,7 +526,9 @@ def summary_section(
         s
         for s in sections
         if s.status is not None
-        and (s.status.account_status in _BAD_DEBT_STATUSES or s.status.repayment_status == "B")
+        and (
+            s.status.account_status in BAD_DEBT_ACCOUNT_STATUSES or s.status.repayment_status == "B"
+        )
     ]
     in_force = [a for a in agreements if a.status != AgreementStatus.EXPIRED]
     limits = [a.limit_yuan or 0 for a in in_force]
