@@ -28,7 +28,7 @@ from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.cli.main import app
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 
-runner = CliRunner(env={"COLUMNS": "200"})
+runner = CliRunner(env={"COLUMNS": "200", "ZHENGXIN_SIMULATION": "1"})
 ZHANG_SAN = PEOPLE[0][1]
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "report.schema.json").read_text())
 ON = ["--on", "2025-04-02"]
@@ -88,6 +88,9 @@ def test_a_mortgage_query_is_refused_without_a_signature_and_answered_with_one(
     assert code == 1
     assert "refused [inquiry.no_authorization]" in out
     code, out = run(db, *ask, "--auth", "MTG-0001")
+    assert code == 1 and "[inquiry.no_authorization_hash]" in out
+    ask += ["--sha256", "ab" * 32]
+    code, out = run(db, *ask, "--auth", "MTG-0001")
     assert code == 1 and "[inquiry.authorization_unknown]" in out
 
     lodge(db)
@@ -106,9 +109,9 @@ def test_a_mortgage_query_is_refused_without_a_signature_and_answered_with_one(
     assert code == 0, out
     assert "<html" in page.read_text("utf-8")
 
-    code, out = run(db, "inquiries", ZHANG_SAN)
+    code, out = run(db, "inquiries", ZHANG_SAN, "--why", "a complaint about a query")
     assert code == 0
-    assert out.count("refused") == 2 and out.count("answered") == 3
+    assert out.count("refused") == 3 and out.count("answered") == 3
 
 
 def test_the_third_self_report_of_a_year_says_it_is_chargeable(db: str) -> None:
@@ -157,7 +160,7 @@ def test_a_dispute_from_filing_to_outcome(db: str) -> None:
 def test_the_audit_chain_is_verified_and_an_edited_line_is_caught(db: str, tmp_path: Path) -> None:
     lodge(db)
     assert run(db, "report", ZHANG_SAN, "--as", INSTITUTION, "--reason", "02", "--auth",
-               "MTG-0001", *ON)[0] == 0  # fmt: skip
+               "MTG-0001", "--sha256", "ab" * 32, *ON)[0] == 0  # fmt: skip
     code, out = run(db, "audit", "verify")
     assert code == 0 and "intact" in out
     code, out = run(db, "audit", "log")  # the ingested file was a write of personal data
@@ -204,6 +207,25 @@ def test_a_log_rewritten_head_and_all_is_caught_by_a_published_anchor(
     assert code == 2 and "[cli.anchor]" in out
 
 
+def test_a_report_that_cannot_be_written_is_not_asked_for(db: str, tmp_path: Path) -> None:
+    for out in (["--out", str(tmp_path / "x.txt")], ["--format", "json", "--out", "/no/such/x"]):
+        code, text = run(db, "self-report", ZHANG_SAN, *out, *ON)
+        assert code == 2 and ("[cli.format]" in text or "[cli.out]" in text)
+    assert ["chargeable" in run(db, "self-report", ZHANG_SAN, *ON)[1] for _ in range(3)] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_outside_a_simulation_nobody_may_pick_the_legal_day(db: str) -> None:
+    plain = CliRunner(env={"COLUMNS": "200"})
+    for args in (["self-report", ZHANG_SAN], ["purge"]):
+        result = plain.invoke(app, ["bureau", *args, "--on", "2030-01-01", "--db", db])
+        assert result.exit_code == 2 and "[cli.on]" in result.output
+    assert plain.invoke(app, ["bureau", "self-report", ZHANG_SAN, "--db", db]).exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [
@@ -211,6 +233,7 @@ def test_a_log_rewritten_head_and_all_is_caught_by_a_published_anchor(
         (["self-report", ZHANG_SAN, "--on", "2025-13-01"], "[cli.date]"),
         (["register", "B10211000H0002", "X", "--kind", "pawnshop"], "[institution.kind]"),
         (["dispute", "file", ZHANG_SAN, "--type", "99"], "[code.DisputeType]"),
+        (["dispute", "close", "99999999999999999999"], "Invalid value"),
     ],
 )
 def test_bad_input_is_a_one_line_error(db: str, args: list[str], error: str) -> None:

@@ -1,8 +1,10 @@
 """``zhengxin bureau ...``: reports under authorization, self-queries, disputes, retention and
 the audit log. Thin faces over the bureau's services; every command owns its transaction.
 
-Commands that depend on the day (deadlines, retention, the free self-queries of a year) take
-``--on YYYY-MM-DD`` to stand on a given day; without it they use today.
+Commands that depend on the day (which authorizations hold, deadlines, retention, the free
+self-queries of a year) use today. In a simulation (``ZHENGXIN_SIMULATION=1``: demos and
+tests) they take ``--on YYYY-MM-DD`` to stand on another day; anywhere else ``--on`` is
+refused, since it would let a caller pick the legal day.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from zhengxin.bureau.audit import AuditLog, head, verify
+from zhengxin.bureau.audit import Actor, AuditLog, head, verify
 from zhengxin.bureau.disputes import DisputeAnswer, DisputeDesk
 from zhengxin.bureau.html import report_html
 from zhengxin.bureau.inquiries import Answer, Ask, AuthorizationFiling, InquiryDesk
+from zhengxin.bureau.people import known_subject
 from zhengxin.bureau.registry import InstitutionKind, register
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import report_json
@@ -34,8 +37,8 @@ from zhengxin.bureau.schema import write_schema
 from zhengxin.codes import IdType
 from zhengxin.kernel.clock import CHINA, Clock, FixedClock, SystemClock, stored_instant
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import InvalidInput, NotFound
-from zhengxin.kernel.identity import ResidentId, mask_id
+from zhengxin.kernel.errors import InvalidInput
+from zhengxin.kernel.identity import mask_id
 from zhengxin.kernel.settings import Settings
 
 app = typer.Typer(
@@ -54,6 +57,7 @@ On = Annotated[str | None, typer.Option(help="stand on this day, YYYY-MM-DD")]
 Format = Annotated[str, typer.Option("--format", help="text, json or html")]
 Out = Annotated[Path | None, typer.Option(help="write the report to this file")]
 FORMATS = ("text", "json", "html")
+MAX_ID = 2**31 - 1
 
 
 def _date(text: str, what: str) -> date:
@@ -72,11 +76,22 @@ class Desk:
 
 
 @contextmanager
-def desk(db: str | None, on: str | None) -> Iterator[Desk]:
-    engine: Engine = make_engine(db or Settings().database_url("bureau"))
+def desk(db: str | None, on: str | None, snapshot: bool = False) -> Iterator[Desk]:
+    """The bureau's session for one command. ``snapshot``: read one consistent state (on
+    PostgreSQL a repeatable-read transaction), for walks that must not see later writes."""
+    settings = Settings()
+    if on and not settings.simulation:
+        raise InvalidInput(
+            "cli.on",
+            "--on stands on another day, which decides what the law allows; it is for "
+            "simulations only (set ZHENGXIN_SIMULATION=1)",
+        )
+    clock: Clock = FixedClock.on(_date(on, "--on")) if on else SystemClock()
+    engine: Engine = make_engine(db or settings.database_url("bureau"))
     try:
         migrate(engine, "zhengxin.bureau.migrations")
-        clock: Clock = FixedClock.on(_date(on, "--on")) if on else SystemClock()
+        if snapshot and engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
         with unit_of_work(engine) as session:
             yield Desk(session, clock)
     finally:
@@ -93,9 +108,12 @@ def _show(answer: Answer, form: str, out: Path | None) -> None:
     else:
         text = ""
     if out is not None:
-        if form == "text":
-            raise InvalidInput("cli.format", "--out writes json or html; choose --format")
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as failed:
+            raise InvalidInput(
+                "cli.out", f"cannot write the report to {out}: {failed.strerror}"
+            ) from None
         console.print(f"report {report.report_number} written to {escape(str(out))}")
     elif form == "text":
         console.print(report_renderable(report))
@@ -103,10 +121,19 @@ def _show(answer: Answer, form: str, out: Path | None) -> None:
         typer.echo(text)
 
 
-def _format(form: str) -> str:
+def _output(form: str, out: Path | None) -> None:
+    """Check where the report goes before asking for it: a report asked for is an inquiry
+    recorded (and perhaps a self-query charged) whether or not it can then be written."""
     if form not in FORMATS:
         raise InvalidInput("cli.format", f"--format is one of {', '.join(FORMATS)}; got {form!r}")
-    return form
+    if out is None:
+        return
+    if form == "text":
+        raise InvalidInput("cli.format", "--out writes json or html; choose --format")
+    if not out.parent.is_dir():
+        raise InvalidInput("cli.out", f"there is no folder {out.parent} to write the report in")
+    if out.is_dir():
+        raise InvalidInput("cli.out", f"{out} is a folder; name a file")
 
 
 @app.command("register")
@@ -141,14 +168,16 @@ def report(
     auth: Annotated[
         str | None, typer.Option(help="the reference of the subject's lodged authorization")
     ] = None,
-    sha256: Annotated[str | None, typer.Option(help="the signed text's SHA-256")] = None,
+    sha256: Annotated[
+        str | None, typer.Option(help="the SHA-256 of the text the subject signed")
+    ] = None,
     form: Format = "text",
     out: Out = None,
     db: Db = None,
     on: On = None,
 ) -> None:
     """An institution's inquiry: the report, or the refusal with its code (exit 1)."""
-    _format(form)
+    _output(form, out)
     with desk(db, on) as d:
         answer = InquiryDesk(d.session, d.clock).ask(
             Ask(institution, id_number, reason, auth, sha256)
@@ -171,7 +200,7 @@ def self_report(
     on: On = None,
 ) -> None:
     """Your own report (本人查询): two a year are free, the third and later are chargeable."""
-    _format(form)
+    _output(form, out)
     with desk(db, on) as d:
         answer = InquiryDesk(d.session, d.clock).self_query(id_number)
     if answer.chargeable:
@@ -182,11 +211,12 @@ def self_report(
 @app.command("inquiries")
 def inquiries(
     id_number: Annotated[str, typer.Argument(help="the subject's resident ID number")],
+    why: Annotated[str, typer.Option(help="why you read it (kept in the audit log)")],
     db: Db = None,
 ) -> None:
-    """Every inquiry about a subject, refusals included (the operator's view)."""
+    """Every inquiry about a subject, refusals included (the operator's view, audited)."""
     with desk(db, None) as d:
-        rows = InquiryDesk(d.session, d.clock).history(id_number)
+        rows = InquiryDesk(d.session, d.clock).history(id_number, why)
         table = Table("id", "asked (UTC+8)", "who", "purpose", "authorization", "outcome")
         for row in rows:
             table.add_row(
@@ -287,7 +317,9 @@ def file_dispute(
     ] = None,
     account: Annotated[str | None, typer.Option(help="the account code disputed")] = None,
     month: Annotated[str | None, typer.Option(help="the month disputed, YYYY-MM")] = None,
-    inquiry: Annotated[int | None, typer.Option(help="the inquiry disputed (type 04)")] = None,
+    inquiry: Annotated[
+        int | None, typer.Option(help="the inquiry disputed (type 04)", min=1, max=MAX_ID)
+    ] = None,
     detail: Annotated[str, typer.Option(help="what is wrong, in your words")] = "",
     db: Db = None,
     on: On = None,
@@ -337,7 +369,7 @@ def dispute_tasks(
 
 @dispute_app.command("answer")
 def dispute_answer(
-    dispute_id: Annotated[int, typer.Argument(help="the dispute")],
+    dispute_id: Annotated[int, typer.Argument(help="the dispute", min=1, max=MAX_ID)],
     institution: Annotated[str, typer.Option("--as", help="the institution answering")],
     note: Annotated[str, typer.Option(help="what the institution found")],
     corrected: Annotated[
@@ -358,7 +390,7 @@ def dispute_answer(
 
 @dispute_app.command("close")
 def dispute_close(
-    dispute_id: Annotated[int, typer.Argument(help="the dispute")],
+    dispute_id: Annotated[int, typer.Argument(help="the dispute", min=1, max=MAX_ID)],
     note: Annotated[str, typer.Option(help="the bureau's written answer to the subject")] = "",
     db: Db = None,
     on: On = None,
@@ -431,7 +463,7 @@ def audit_verify(
 ) -> None:
     """Check the audit chain: exit 1 and name every line edited, missing or out of place."""
     anchors = dict(_anchor(a) for a in anchor or [])
-    with desk(db, None) as d:
+    with desk(db, None, snapshot=True) as d:
         verdict = verify(d.session, anchors=anchors)
     if verdict.ok:
         console.print(f"audit chain intact: {verdict.entries} lines, head at {verdict.head_seq}")
@@ -449,14 +481,9 @@ def audit_readers(
     db: Db = None,
 ) -> None:
     """Every institution (and you) that read your data, oldest first."""
-    number = ResidentId.parse(id_number).number
     with desk(db, None) as d:
-        subject = BureauRepository(d.session).subject(IdType.RESIDENT_ID.value, number)
-        if subject is None:
-            raise NotFound(
-                "subject.unknown", f"the bureau holds no credit record for {mask_id(number)}"
-            )
-        readings = AuditLog(d.session, d.clock).readers(subject.id)
+        subject = known_subject(BureauRepository(d.session), IdType.RESIDENT_ID.value, id_number)
+        readings = AuditLog(d.session, d.clock).readers(subject.id, shown_to=Actor.SUBJECT.value)
         table = Table("when (UTC+8)", "who", "what", "why")
         for r in readings:
             table.add_row(

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     institution: str = Field(
         default="Q10152900H0001", description="the lender's 14-character institution code"
     )
+    simulation: bool = Field(
+        default=False,
+        description="let commands stand on another day (--on): for demos and tests only, since "
+        "the day decides which authorizations hold, what a self-query costs and what is purged",
+    )
     products: Path | None = Field(
         default=None, description="a TOML file of products replacing the lender's defaults"
     )
