@@ -37,14 +37,20 @@ from zhengxin.bureau.inquiries import Ask, AuthorizationFiling, InquiryDesk
 from zhengxin.bureau.models import BureauBase
 from zhengxin.bureau.outcome import IngestResult
 from zhengxin.bureau.registry import InstitutionKind, register
-from zhengxin.codes import LENDER_QUERY_REASONS
 from zhengxin.furnishing.service import Furnished, Furnisher, HeldBack, Remedied, bureau_outbox
 from zhengxin.kernel.clock import FixedClock, add_months, month_end
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
 from zhengxin.kernel.errors import FileRejected, ZhengxinError
 from zhengxin.kernel.identity import InstitutionCode, ResidentId
 from zhengxin.kernel.money import Money
-from zhengxin.lender.consent import AuthorizationRef, Consent, Stage, reached_on, reference_of
+from zhengxin.lender.consent import (
+    AuthorizationRef,
+    Consent,
+    Scope,
+    Stage,
+    reached_on,
+    reference_of,
+)
 from zhengxin.lender.inquiry import InquiryAnswer, InquiryRequest
 from zhengxin.lender.models import LenderBase
 from zhengxin.lender.notices import MemoryNotifier
@@ -78,6 +84,9 @@ repayment information to them, including adverse information, of which the lende
 me before reporting it. This authorization runs from my signature until my line is closed.
 """
 DOCUMENT_BUREAUS = ("CRC", "BAIHANG")
+DOCUMENT_PURPOSES = ("01", "02", "26")
+"""What the text lets the lender query for: credit applications (02), limit reviews (26) and
+account management (01)."""
 CRC_ONLY_TEXT = """个人征信查询报送授权书
 Authorization to query and report personal credit information
 
@@ -167,6 +176,8 @@ class World:
     """Days whose month-end 210 file to the CRC a faulty export damages: every n-th record."""
     answers: list[tuple[str, Path]] = field(default_factory=list)
     """Feedback files with rejected records, which the lender reads the next morning."""
+    lodged: dict[str, tuple[Persona, AuthorizationRef]] = field(default_factory=dict)
+    """Authorizations lodged with the bureaus and not yet revoked there, by person."""
 
     @property
     def bureau_engine(self) -> Engine:
@@ -263,6 +274,7 @@ class World:
             for person in self.people:
                 self._answer(lender, person, day, tally)
                 self._act(lender, person, day, tally)
+            self._withdraw_ended(lender, day)
             written: list[Furnished] = []
             answers, self.answers = self.answers, []
             for bureau, feedback in answers:
@@ -419,6 +431,26 @@ class World:
             person.closes_on = day + timedelta(days=1)
             tally.objected += 1
 
+    def _withdraw_ended(self, lender: LenderService, day: date) -> None:
+        """An authorization the lender no longer holds (the line closed, the person objected
+        and closed it) is revoked at every bureau it was lodged with, the same day."""
+        now = self.clock.now()
+        for key, (person, ref) in list(self.lodged.items()):
+            if person.closes_on is None or day < person.closes_on:
+                continue
+            subject = lender.consent.subject(self.id_number(person))
+            ended = [
+                bureau
+                for bureau in ref.bureaus
+                if bureau in self.bureaus
+                and lender.consent.authorization(subject.id, Scope.QUERY, bureau, now) is None
+            ]
+            for bureau in ended:
+                with unit_of_work(self.bureaus[bureau]) as session:
+                    InquiryDesk(session, self.clock).revoke(self.institution.code, ref.reference)
+            if ended:
+                del self.lodged[key]
+
     def _sign(self, lender: LenderService, person: Persona, channel: str) -> None:
         version = 2 if person.key in self.crc_only else 1
         document = lender.consent.document(DOCUMENT_CODE, version)
@@ -431,11 +463,13 @@ class World:
             channel,
         )
         self.signed.add(person.key)
-        self.lodge(self.id_number(person), person.name, reference_of(signature, document))
+        ref = reference_of(signature, document)
+        self.lodge(self.id_number(person), person.name, ref)
+        self.lodged[person.key] = (person, ref)
 
     def lodge(self, id_number: str, name: str, ref: AuthorizationRef) -> None:
-        """The lender lodges a signed authorization with every bureau it names, so that the
-        bureau can check the lender's inquiries against it."""
+        """The lender lodges a signed authorization with every bureau it names, for the
+        purposes its text states, so that the bureau can check the lender's inquiries."""
         for code in ref.bureaus:
             engine = self.bureaus.get(code)
             if engine is None:
@@ -451,7 +485,7 @@ class World:
                         document_sha256=ref.document_sha256,
                         signed_on=ref.signed_on,
                         scope=ref.scope.value,
-                        purposes=tuple(p.value for p in LENDER_QUERY_REASONS),
+                        purposes=DOCUMENT_PURPOSES,
                     )
                 )
 
