@@ -46,10 +46,11 @@ from zhengxin.bureau.registry import RegistrySnapshot, permitted, snapshot
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.bureau.rows import Target
 from zhengxin.bureau.spool import RejectionSpool
-from zhengxin.bureau.workers import CheckStep, steady_collector
+from zhengxin.bureau.workers import CheckStep
 from zhengxin.kernel.clock import Clock
 from zhengxin.kernel.errors import FileRejected, InvalidInput, ZhengxinError
 from zhengxin.kernel.log import get_logger
+from zhengxin.kernel.runtime import steady_collector
 from zhengxin.pboc import (
     FeedbackError,
     FileContext,

@@ -28,7 +28,6 @@ import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -47,18 +46,6 @@ def verify_file(path: Path) -> int:
 
 
 _TASKS: dict[str, Callable[..., Any]] = {"check": check_span, "verify": verify_file}
-
-
-@contextmanager
-def steady_collector() -> Iterator[None]:
-    """Keep the garbage collector from rescanning everything the process already held while a
-    file goes through (a full collection over a large heap, many times a file, is costly);
-    those objects are handed back to it afterwards."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _send(stream: IO[bytes], message: object) -> None:
