@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from tests.conftest import Backend
 from zhengxin.bureau.audit import Action, AuditLog
-from zhengxin.bureau.models import Account, AccountMonth, Inquiry
+from zhengxin.bureau.models import Account, AccountMonth, Authorization, Inquiry
 from zhengxin.bureau.report import CreditReport, ReportService
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.cli.demo import upgrade_plan
@@ -30,7 +30,7 @@ from zhengxin.kernel.clock import FixedClock, add_months
 from zhengxin.kernel.db import unit_of_work
 from zhengxin.simulation.lawful import LawStory, run_story
 from zhengxin.simulation.personas import cast, crowd
-from zhengxin.simulation.world import BANK_CODE, World
+from zhengxin.simulation.world import BANK_CODE, LENDER_CODE, World
 
 START = date(2024, 1, 1)
 LAST = date(2025, 12, 31)
@@ -183,3 +183,21 @@ def test_every_report_validates_against_the_published_schema(told: Told) -> None
     assert len(reports) > 10
     for report in reports:
         jsonschema.validate(json.loads(report.model_dump_json()), SCHEMA)
+
+
+def test_a_closed_line_leaves_no_authorization_in_force_at_the_bureaus(told: Told) -> None:
+    """Everyone whose line closed (陈静 and the crowd's closers) had their signature revoked
+    at every bureau it was lodged with; the others' signatures cover only what the text
+    names (02, 26, 01)."""
+    world = told.world
+    closed = {world.id_number(p) for p in world.people if p.closes_on and p.closes_on <= LAST}
+    assert closed
+    for engine in world.bureaus.values():
+        with unit_of_work(engine) as s:
+            lodged = s.scalars(
+                select(Authorization).where(Authorization.institution_code == LENDER_CODE)
+            ).all()
+        assert lodged
+        for row in lodged:
+            assert (row.revoked_on is not None) == (row.id_number in closed), row.id_number
+            assert row.purposes == "01,02,26"
