@@ -321,40 +321,26 @@ def _latest_status(
 ) -> LatestStatus | None:
     """From the latest month, or from a non-monthly report dated after it."""
     event = max(events, key=lambda e: e.report_date) if events else None
+    latest: AccountMonth | AccountEvent | None = month
     if event is not None and (month is None or event.report_date > month.report_date):
-        return LatestStatus(
-            source="event",
-            reported_on=event.report_date,
-            report_timing=event.report_timing,
-            report_timing_label=_named(ReportTimingCode, event.report_timing),
-            account_status=event.account_status,
-            account_status_label=_status_label(kind, event.account_status),
-            balance_yuan=event.balance_yuan,
-            five_category=event.five_category,
-            five_category_label=_label(FiveCategory, event.five_category),
-            repayment_status=event.repayment_status,
-            repayment_status_label=_label(RepaymentStatus, event.repayment_status),
-            overdue_total_yuan=event.overdue_total_yuan,
-            last_repayment_date=event.last_repayment_date,
-            close_date=event.close_date,
-        )
-    if month is None:
+        latest = event
+    if latest is None:
         return None
     return LatestStatus(
-        source="monthly",
-        reported_on=month.report_date,
-        report_timing=month.report_timing,
-        report_timing_label=_named(ReportTimingCode, month.report_timing),
-        account_status=month.account_status,
-        account_status_label=_status_label(kind, month.account_status),
-        balance_yuan=month.balance_yuan,
-        five_category=month.five_category,
-        five_category_label=_label(FiveCategory, month.five_category),
-        repayment_status=month.repayment_status,
-        repayment_status_label=_label(RepaymentStatus, month.repayment_status),
-        overdue_total_yuan=month.overdue_total_yuan,
-        last_repayment_date=month.last_repayment_date,
-        close_date=month.close_date,
+        source="event" if latest is event else "monthly",
+        reported_on=latest.report_date,
+        report_timing=latest.report_timing,
+        report_timing_label=_named(ReportTimingCode, latest.report_timing),
+        account_status=latest.account_status,
+        account_status_label=_status_label(kind, latest.account_status),
+        balance_yuan=latest.balance_yuan,
+        five_category=latest.five_category,
+        five_category_label=_label(FiveCategory, latest.five_category),
+        repayment_status=latest.repayment_status,
+        repayment_status_label=_label(RepaymentStatus, latest.repayment_status),
+        overdue_total_yuan=latest.overdue_total_yuan,
+        last_repayment_date=latest.last_repayment_date,
+        close_date=latest.close_date,
     )
 
 
