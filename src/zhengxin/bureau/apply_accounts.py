@@ -248,14 +248,13 @@ def _event_refusal(
     return None
 
 
+BASE_FACTS = (
+    "business_line", "business_detail", "open_date", "currency", "credit_limit_yuan",
+    "loan_amount_yuan", "due_date", "repay_mode", "repay_frequency", "guarantee_mode",
+)  # fmt: skip
+"""The account's base facts (segment C) a 213 deletion of that segment clears."""
+
+
 def _clear_base_facts(account: Account) -> None:
-    account.business_line = None
-    account.business_detail = None
-    account.open_date = None
-    account.currency = None
-    account.credit_limit_yuan = None
-    account.loan_amount_yuan = None
-    account.due_date = None
-    account.repay_mode = None
-    account.repay_frequency = None
-    account.guarantee_mode = None
+    for name in BASE_FACTS:
+        setattr(account, name, None)

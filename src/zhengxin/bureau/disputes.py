@@ -48,6 +48,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhengxin.bureau.apply_accounts import BASE_FACTS
 from zhengxin.bureau.audit import Action, Actor, AuditLog
 from zhengxin.bureau.models import (
     Account,
@@ -60,6 +61,7 @@ from zhengxin.bureau.models import (
     Submission,
 )
 from zhengxin.bureau.people import identity
+from zhengxin.bureau.repository import BureauRepository
 from zhengxin.codes import DisputeType, StatementType
 from zhengxin.kernel.clock import Clock, business_date, stored_instant
 from zhengxin.kernel.errors import Conflict, InvalidInput, NotFound, Refused, ZhengxinError
@@ -139,20 +141,13 @@ _BASE_FIELDS = tuple(
     if c.key not in {"id", "institution_code", "account_code", "subject_id"}
 )
 """What a task shows of a disputed account: its base facts."""
-_CLEARED_BY_213 = (
-    "business_line", "business_detail", "open_date", "currency", "credit_limit_yuan",
-    "loan_amount_yuan", "due_date", "repay_mode", "repay_frequency", "guarantee_mode",
-)  # fmt: skip
-"""The base facts a 213 deletion of segment C clears (see ``apply_accounts``)."""
 
 
-class DisputeRepository:
-    """The queries disputes and statements need."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
+class DisputeRepository(BureauRepository):
+    """The queries disputes and statements need, beyond the bureau's own."""
 
     def subject(self, id_type: str, id_number: str, *, lock: bool = False) -> Subject | None:
+        """The subject with that ID; ``lock`` takes their row for the transaction."""
         query = select(Subject).where(Subject.id_type == id_type, Subject.id_number == id_number)
         if lock:
             # Filing checks for an open dispute on the same target, then inserts: taking the
@@ -160,23 +155,8 @@ class DisputeRepository:
             query = query.with_for_update()
         return self.session.scalar(query)
 
-    def account(self, institution_code: str, account_code: str) -> Account | None:
-        return self.session.scalar(
-            select(Account).where(
-                Account.institution_code == institution_code,
-                Account.account_code == account_code,
-            )
-        )
-
     def account_by_id(self, account_id: int | None) -> Account | None:
         return None if account_id is None else self.session.get(Account, account_id)
-
-    def month(self, account_id: int, month: date) -> AccountMonth | None:
-        return self.session.scalar(
-            select(AccountMonth).where(
-                AccountMonth.account_id == account_id, AccountMonth.month == month
-            )
-        )
 
     def holds_months(self, account_id: int) -> bool:
         return (
@@ -706,7 +686,7 @@ class DisputeDesk:
                 f"the bureau sees no change to account {code} by this file (a corrected month, "
                 "non-monthly report or borrower leaves one; base facts alone do not)"
             )
-        cleared = all(getattr(account, f) is None for f in _CLEARED_BY_213)
+        cleared = all(getattr(account, f) is None for f in BASE_FACTS)
         if cleared or not self.repo.holds_months(account.id):
             return None
         return (
