@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +33,7 @@ from zhengxin.bureau.report import report_json
 from zhengxin.bureau.repository import BureauRepository
 from zhengxin.bureau.retention import purge
 from zhengxin.bureau.schema import write_schema
+from zhengxin.cli.guard import typed_date
 from zhengxin.codes import IdType
 from zhengxin.kernel.clock import CHINA, Clock, FixedClock, SystemClock, stored_instant
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
@@ -60,13 +60,6 @@ FORMATS = ("text", "json", "html")
 MAX_ID = 2**31 - 1
 
 
-def _date(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("cli.date", f"{what} must be a date YYYY-MM-DD; got {text!r}") from None
-
-
 @dataclass
 class Desk:
     """One command's view of the bureau: its session and clock."""
@@ -86,7 +79,7 @@ def desk(db: str | None, on: str | None, snapshot: bool = False) -> Iterator[Des
             "--on stands on another day, which decides what the law allows; it is for "
             "simulations only (set ZHENGXIN_SIMULATION=1)",
         )
-    clock: Clock = FixedClock.on(_date(on, "--on")) if on else SystemClock()
+    clock: Clock = FixedClock.on(typed_date(on, "--on")) if on else SystemClock()
     engine: Engine = make_engine(db or settings.database_url("bureau"))
     try:
         migrate(engine, "zhengxin.bureau.migrations")
@@ -279,10 +272,10 @@ def lodge(
         name=name,
         document=document or ref,
         document_sha256=sha256,
-        signed_on=_date(signed, "--signed"),
+        signed_on=typed_date(signed, "--signed"),
         scope=scope,
         purposes=tuple(p.strip() for p in purposes.split(",") if p.strip()),
-        valid_until=_date(until, "--until") if until else None,
+        valid_until=typed_date(until, "--until") if until else None,
     )
     with desk(db, on) as d:
         row = InquiryDesk(d.session, d.clock).lodge(filing)
@@ -325,7 +318,7 @@ def file_dispute(
     on: On = None,
 ) -> None:
     """Dispute a record or a query record; it is marked on your report at once."""
-    first = _date(f"{month}-01", "--month") if month else None
+    first = typed_date(f"{month}-01", "--month") if month else None
     with desk(db, on) as d:
         row = DisputeDesk(d.session, d.clock).file(
             id_number,

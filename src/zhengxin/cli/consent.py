@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from zhengxin.cli.lender import Db, On, _date, service
+from zhengxin.cli.guard import typed_date
+from zhengxin.cli.lender import Db, On, service
 from zhengxin.codes import Bureau
 from zhengxin.kernel.clock import CHINA, business_date, stored_instant
 from zhengxin.kernel.errors import InvalidInput
@@ -202,8 +203,8 @@ def campaign_start(
             code,
             document,
             version,
-            _date(notice, "--notice"),
-            _date(deadline, "--deadline"),
+            typed_date(notice, "--notice"),
+            typed_date(deadline, "--deadline"),
             percent,
         )
         console.print(
@@ -226,7 +227,7 @@ def campaign_widen(
     """Widen a campaign's rollout; it only grows."""
     with service(db, on) as s:
         stage = s.consent.widen(
-            code, percent, _date(effective, "--effective") if effective else None
+            code, percent, typed_date(effective, "--effective") if effective else None
         )
         console.print(f"campaign {code}: {stage.percent} % from {stage.effective_on}", markup=False)
 

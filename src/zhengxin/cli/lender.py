@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zhengxin.cli.guard import typed_date
 from zhengxin.codes import RepaymentMode
 from zhengxin.furnishing.service import Furnisher, bureau_outbox
 from zhengxin.kernel.clock import Clock, FixedClock, SystemClock, month_end, next_month_start
 from zhengxin.kernel.db import make_engine, migrate, unit_of_work
-from zhengxin.kernel.errors import InvalidInput
 from zhengxin.kernel.identity import InstitutionCode
 from zhengxin.kernel.money import Money
 from zhengxin.kernel.settings import Settings
@@ -37,13 +36,6 @@ Db = Annotated[str | None, typer.Option("--db", help="the lender's database URL"
 On = Annotated[str | None, typer.Option("--date", help="business date YYYY-MM-DD (default today)")]
 
 
-def _date(text: str, what: str = "--date") -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("cli.date", f"{what} must be a date YYYY-MM-DD; got {text!r}") from None
-
-
 def _money(text: str) -> Money:
     return Money.yuan(text)
 
@@ -53,7 +45,7 @@ def service(db: str | None, on: str | None) -> Iterator[LenderService]:
     settings = Settings()
     engine = make_engine(db or settings.database_url("lender"))
     migrate(engine, "zhengxin.lender.migrations")
-    clock: Clock = FixedClock.on(_date(on)) if on else SystemClock()
+    clock: Clock = FixedClock.on(typed_date(on)) if on else SystemClock()
     catalog = ProductCatalog.from_file(settings.products) if settings.products else None
     try:
         with unit_of_work(engine) as session:
@@ -201,7 +193,7 @@ def close(account: str, db: Db = None, on: On = None) -> None:
 def day_end(day: str, db: Db = None) -> None:
     """Run the day-end job for a business date."""
     with service(db, day) as s:
-        done = s.run_day_end(_date(day, "DAY"))
+        done = s.run_day_end(typed_date(day, "DAY"))
         console.print(
             f"{done.day}: {done.statements} bills, {done.loan_periods} loan periods, "
             f"{done.holds_expired} holds expired, {done.written_off} written off, "
@@ -216,7 +208,7 @@ def month_end_file(
     db: Db = None,
 ) -> None:
     """Furnish every open line's month (record 210, code 30) as a submission file."""
-    last = month_end(_date(f"{month}-01", "MONTH"))
+    last = month_end(typed_date(f"{month}-01", "MONTH"))
     with service(db, last.isoformat()) as s:
         furnisher = Furnisher(s, outbox)
         written = furnisher.write(last, furnisher.month_end_records(last))
@@ -234,7 +226,7 @@ def furnish(
 ) -> None:
     """Write everything a day owes a bureau: 110, 220 and 210 files (events, and on a
     month's last day the month end), through the consent and notice gates."""
-    when = _date(day, "DAY")
+    when = typed_date(day, "DAY")
     with service(db, day) as s:
         furnisher = Furnisher(s, bureau_outbox(outbox, bureau), bureau)
         written = furnisher.furnish(when)
