@@ -13,20 +13,17 @@ from rich.table import Table
 from zhengxin.bureau.html import report_html
 from zhengxin.bureau.render import report_renderable
 from zhengxin.bureau.report import CreditReport, report_json
-from zhengxin.bureau.retention import RETENTION_YEARS
-from zhengxin.codes import RepaymentStatus
+from zhengxin.bureau.retention import ADVERSE_REPAYMENT_STATUSES, RETENTION_YEARS
 from zhengxin.kernel.clock import CHINA, stored_instant
 from zhengxin.simulation.lawful import BANK_REFERENCE, LawStory, run_story
 from zhengxin.simulation.world import BANK_CODE, BANK_NAME, World
-
-_ADVERSE = frozenset(s.value for s in RepaymentStatus if s.is_adverse)
 
 
 def adverse_months(report: CreditReport | None) -> int:
     """Months of the 24-month grids a report shows with an adverse status."""
     if report is None:
         return 0
-    return sum(1 for a in report.accounts for c in a.grid if c.status in _ADVERSE)
+    return sum(1 for a in report.accounts for c in a.grid if c.status in ADVERSE_REPAYMENT_STATUSES)
 
 
 def show_law(console: Console, world: World, folder: Path) -> LawStory:
